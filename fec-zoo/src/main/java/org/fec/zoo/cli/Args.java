@@ -1,0 +1,79 @@
+package org.fec.zoo.cli;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Minimal "--name value" option parser; repeated options keep every value. */
+final class Args {
+
+    private final Map<String, List<String>> values = new LinkedHashMap<>();
+
+    Args(String[] args, int from, Set<String> known, Set<String> flags) {
+        for (int i = from; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("--")) {
+                throw new UsageException("Unexpected argument '" + a + "'");
+            }
+            String name = a.substring(2);
+            String value;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            } else if (flags.contains(name)) {
+                value = "true";
+            } else if (i + 1 < args.length) {
+                value = args[++i];
+            } else {
+                throw new UsageException("Option --" + name + " needs a value");
+            }
+            if (!known.contains(name) && !flags.contains(name)) {
+                throw new UsageException("Unknown option --" + name);
+            }
+            values.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+        }
+    }
+
+    String required(String name) {
+        String v = optional(name, null);
+        if (v == null) {
+            throw new UsageException("Missing required option --" + name);
+        }
+        return v;
+    }
+
+    String optional(String name, String fallback) {
+        List<String> v = values.get(name);
+        return v == null ? fallback : v.get(v.size() - 1);
+    }
+
+    List<String> all(String name) {
+        return values.getOrDefault(name, List.of());
+    }
+
+    boolean flag(String name) {
+        return values.containsKey(name);
+    }
+
+    int integer(String name, int fallback) {
+        String v = optional(name, null);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " expects an integer, got '" + v + "'");
+        }
+    }
+
+    /** A wrong command line: printed with the usage, exit code 2. */
+    static final class UsageException extends RuntimeException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package org.fec.zoo.cli;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.zoo.model.ResNet50;
+import org.fec.zoo.FecConfig;
+import org.fec.zoo.FecGraphs;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+
+import java.util.Arrays;
+import java.util.Set;
+
+/**
+ * {@code fec bench}: inference and training throughput of an FEC model and, in the same JVM, of DL4J's zoo
+ * ResNet-50, so that the ratio does not depend on the machine.
+ */
+final class Bench {
+
+    private Bench() {
+    }
+
+    /** Images per second of one model. */
+    record Result(String model, double inferenceImagesPerSecond, double trainingImagesPerSecond) {
+    }
+
+    static void run(String[] argv) {
+        Args a = new Args(argv, 1, Set.of("model", "batch", "size", "warmup", "runs"), Set.of("no-resnet"));
+        String model = a.required("model");
+        FecConfig config = FecConfig.named(model);
+        int batch = a.integer("batch", 8);
+        int size = a.integer("size", 224);
+        int warmup = a.integer("warmup", 2);
+        int runs = a.integer("runs", 5);
+        if (batch < 1 || size < 32 || warmup < 0 || runs < 1) {
+            throw new Args.UsageException("need --batch >= 1, --size >= 32, --warmup >= 0, --runs >= 1");
+        }
+        System.out.printf("fec bench: batch %d, %dx%d, float32, %d warm-up + %d timed runs (median)%n",
+                batch, size, size, warmup, runs);
+
+        ComputationGraph fec = FecGraphs.create(config, new FecGraphs.Options().inputSize(size, size)
+                .numClasses(1000));
+        Result fecResult = measure(model, fec, batch, size, warmup, runs, config.forkFeat());
+        print(fecResult);
+        if (!a.flag("no-resnet")) {
+            ComputationGraph resnet = (ComputationGraph) ResNet50.builder().numClasses(1000)
+                    .inputShape(new int[]{3, size, size}).updater(new Adam(1e-3)).build().init();
+            Result r = measure("resnet50 (DL4J zoo)", resnet, batch, size, warmup, runs, false);
+            print(r);
+            System.out.printf("ratio %s inference / resnet50 inference: %.2f%n", model,
+                    fecResult.inferenceImagesPerSecond() / r.inferenceImagesPerSecond());
+            if (!Double.isNaN(fecResult.trainingImagesPerSecond())) {
+                System.out.printf("ratio %s training  / resnet50 inference: %.2f%n", model,
+                        fecResult.trainingImagesPerSecond() / r.inferenceImagesPerSecond());
+            }
+        }
+    }
+
+    private static void print(Result r) {
+        System.out.printf("%-22s inference %7.2f images/s   training %7.2f images/s%n", r.model(),
+                r.inferenceImagesPerSecond(), r.trainingImagesPerSecond());
+    }
+
+    private static Result measure(String name, ComputationGraph g, int batch, int size, int warmup, int runs,
+                                  boolean backbone) {
+        Nd4j.getRandom().setSeed(1);
+        INDArray x = Nd4j.randn(DataType.FLOAT, batch, 3, size, size);
+        double[] inference = new double[runs];
+        for (int i = -warmup; i < runs; i++) {
+            long t = System.nanoTime();
+            g.output(x);
+            if (i >= 0) {
+                inference[i] = (System.nanoTime() - t) / 1e9;
+            }
+        }
+        double training = Double.NaN;
+        if (!backbone) {
+            INDArray labels = Nd4j.zeros(DataType.FLOAT, batch, 1000);
+            for (int i = 0; i < batch; i++) {
+                labels.putScalar(i, (i * 37) % 1000, 1.0);
+            }
+            MultiDataSet data = new MultiDataSet(x, labels);
+            double[] train = new double[runs];
+            for (int i = -warmup; i < runs; i++) {
+                long t = System.nanoTime();
+                g.fit(data);
+                if (i >= 0) {
+                    train[i] = (System.nanoTime() - t) / 1e9;
+                }
+            }
+            training = batch / median(train);
+        }
+        return new Result(name, batch / median(inference), training);
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+}

@@ -1,0 +1,105 @@
+package org.fec.zoo.cli;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+/** Entry point of the {@code fec} command. */
+public final class FecCli {
+
+    static final String USAGE = String.join("\n",
+            "usage: fec <command> [options]",
+            "",
+            "commands:",
+            "  predict --model NAME [--num-classes N] --checkpoint FILE [--checkpoint FILE2 ...]",
+            "          --input X.npy --output OUT [--dtype float|double] [--non-strict]",
+            "      Runs a model on a float32 NCHW .npy. A classifier writes its logits to OUT (.npy); a backbone",
+            "      writes its four stage outputs to OUT_norm0.npy, OUT_norm2.npy, OUT_norm4.npy, OUT_norm6.npy",
+            "      (a trailing .npy of OUT is dropped). FILE: .pth, .pth.tar (PyTorch) or a DL4J model zip.",
+            "  bench --model NAME --batch B [--size S] [--warmup W] [--runs R] [--no-resnet]",
+            "      Images/s for inference and for a training step (forward, backward, AdamW update), median of",
+            "      R timed runs after W warm-up runs, with DL4J's zoo ResNet-50 measured in the same run.",
+            "",
+            "models: fec_small fec_base fec_large fec_small_seg fec_base_seg fec_large_seg",
+            "        fec_small_det fec_base_det fec_large_det");
+
+    private FecCli() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs a command; returns the process exit code (0 ok, 1 failure, 2 usage error). */
+    public static int run(String[] args) {
+        PrintStream realOut = System.out;
+        // ND4J 1.0.0-M2.1 prints "Added differentiated op ..." to stdout whenever it builds a gradient function.
+        System.setOut(new PrintStream(new DropLinesStream(realOut, "Added differentiated op"), true,
+                StandardCharsets.UTF_8));
+        try {
+            if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+                realOut.println(USAGE);
+                return args.length == 0 ? 2 : 0;
+            }
+            switch (args[0]) {
+                case "predict":
+                    Predict.run(args);
+                    return 0;
+                case "bench":
+                    Bench.run(args);
+                    return 0;
+                default:
+                    throw new Args.UsageException("Unknown command '" + args[0] + "'");
+            }
+        } catch (Args.UsageException e) {
+            System.err.println("fec: " + e.getMessage());
+            System.err.println(USAGE);
+            return 2;
+        } catch (Exception e) {
+            System.err.println("fec " + args[0] + ": " + e.getMessage());
+            if (System.getenv("FEC_DEBUG") != null) {
+                e.printStackTrace();
+            }
+            return 1;
+        } finally {
+            System.out.flush();
+            System.setOut(realOut);
+        }
+    }
+
+    /** Passes output through line by line, dropping lines that start with a given prefix. */
+    private static final class DropLinesStream extends OutputStream {
+        private final PrintStream target;
+        private final String prefix;
+        private final StringBuilder line = new StringBuilder();
+
+        DropLinesStream(PrintStream target, String prefix) {
+            this.target = target;
+            this.prefix = prefix;
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            line.append((char) b);
+            if (b == '\n') {
+                flushLine();
+            }
+        }
+
+        private void flushLine() {
+            if (line.length() > 0 && !line.toString().startsWith(prefix)) {
+                target.print(line);
+            }
+            line.setLength(0);
+        }
+
+        @Override
+        public synchronized void flush() {
+            if (line.length() > 0 && !prefix.startsWith(line.toString()) && !line.toString().startsWith(prefix)) {
+                target.print(line);
+                line.setLength(0);
+            }
+            target.flush();
+        }
+    }
+}
