@@ -20,6 +20,53 @@ final class TinyGraphs {
     }
 
     /**
+     * stem (3 to 4 channels, 32x32 to 8x8) -> the given layers -> GroupNorm -> mean -> softmax classifier, with
+     * non-trivial norm, scale and similarity parameters. Small enough for a full double-precision gradient check.
+     */
+    static ComputationGraph chain(long seed, long outChannels, org.deeplearning4j.nn.conf.layers.Layer... layers) {
+        ComputationGraphConfiguration.GraphBuilder b = new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .dataType(DataType.DOUBLE)
+                .updater(new NoOp())
+                .graphBuilder()
+                .addInputs("input")
+                .setInputTypes(InputType.convolutional(32, 32, 3))
+                .addLayer("stem", new PointReducer(3, 4, 4, 32), "input");
+        String previous = "stem";
+        for (int i = 0; i < layers.length; i++) {
+            b.addLayer("l" + i, layers[i], previous);
+            previous = "l" + i;
+        }
+        b.addLayer("norm", new GroupNorm(outChannels, true), previous)
+                .addLayer("gap", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "norm")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(outChannels).nOut(3)
+                        .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).build(), "gap")
+                .setOutputs("out");
+        ComputationGraph g = new ComputationGraph(b.build());
+        g.init();
+        randomizeNormsAndScales(g, seed);
+        return g;
+    }
+
+    /** Norm weights, layer scales and alpha in [0.5, 1.5), biases and beta in [-0.2, 0.2), MLP weights ~N(0, 0.3). */
+    static void randomizeNormsAndScales(ComputationGraph g, long seed) {
+        org.nd4j.linalg.factory.Nd4j.getRandom().setSeed(seed);
+        for (java.util.Map.Entry<String, org.nd4j.linalg.api.ndarray.INDArray> e : g.paramTable().entrySet()) {
+            String p = e.getKey().substring(e.getKey().lastIndexOf('_') + 1);
+            org.nd4j.linalg.api.ndarray.INDArray a = e.getValue();
+            if (p.startsWith("layerScale") || p.equals("simAlpha") || p.endsWith("Weight") && p.contains("norm")
+                    || p.equals("weight")) {
+                a.assign(org.nd4j.linalg.factory.Nd4j.rand(a.dataType(), a.shape()).addi(0.5));
+            } else if (p.equals("simBeta") || p.endsWith("Bias") && !p.startsWith("proj") && !p.startsWith("conv")
+                    || p.equals("bias")) {
+                a.assign(org.nd4j.linalg.factory.Nd4j.rand(a.dataType(), a.shape()).subi(0.5).muli(0.4));
+            } else if (p.startsWith("fc")) {
+                a.assign(org.nd4j.linalg.factory.Nd4j.randn(a.dataType(), a.shape()).muli(0.3));
+            }
+        }
+    }
+
+    /**
      * stem (3 to 8 channels, 32x32 to 8x8) -> ClusterBlock with uneven overlapping 3x3 proposal bins -> folded
      * ClusterBlock (2x2 regions of 4x4, 3x3 proposals) -> folded ClusterPool (8 to 12 channels) -> ClusterBlock
      * -> GroupNorm -> mean -> softmax classifier.

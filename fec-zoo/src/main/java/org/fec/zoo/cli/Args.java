@@ -70,6 +70,15 @@ final class Args {
         }
     }
 
+    /** The configuration of a model name; an unknown name is a usage error. */
+    static org.fec.zoo.FecConfig model(String name) {
+        try {
+            return org.fec.zoo.FecConfig.named(name);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
     /** A wrong command line: printed with the usage, exit code 2. */
     static final class UsageException extends RuntimeException {
         UsageException(String message) {

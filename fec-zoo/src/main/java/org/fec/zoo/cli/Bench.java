@@ -29,7 +29,7 @@ final class Bench {
     static void run(String[] argv) {
         Args a = new Args(argv, 1, Set.of("model", "batch", "size", "warmup", "runs"), Set.of("no-resnet"));
         String model = a.required("model");
-        FecConfig config = FecConfig.named(model);
+        FecConfig config = Args.model(model);
         int batch = a.integer("batch", 8);
         int size = a.integer("size", 224);
         int warmup = a.integer("warmup", 2);

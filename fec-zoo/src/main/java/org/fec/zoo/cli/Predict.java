@@ -24,7 +24,7 @@ final class Predict {
         Args a = new Args(argv, 1, Set.of("model", "num-classes", "checkpoint", "input", "output", "dtype"),
                 Set.of("non-strict"));
         String model = a.required("model");
-        FecConfig config = FecConfig.named(model);
+        FecConfig config = Args.model(model);
         List<Path> checkpoints = new ArrayList<>();
         for (String c : a.all("checkpoint")) {
             checkpoints.add(Path.of(c));
