@@ -207,6 +207,16 @@ public class ClusterBlock extends FecLayer {
     }
 
     @Override
+    boolean hasNativeEngine() {
+        return true;
+    }
+
+    @Override
+    Kernel newKernel(long[] inputShape, org.nd4j.linalg.api.buffer.DataType dataType) {
+        return new ClusterBlockKernel(this, inputShape, dataType);
+    }
+
+    @Override
     public String referenceName(String param) {
         return REFERENCE_NAMES.get(param);
     }

@@ -52,6 +52,19 @@ public abstract class FecLayer extends SameDiffLayer {
      */
     public abstract String referenceName(String param);
 
+    /**
+     * A native-engine pass of this layer for inputs of {@code inputShape} (eager ND4J with a hand-written backward
+     * pass), or null when the layer only has its SameDiff definition.
+     */
+    Kernel newKernel(long[] inputShape, DataType dataType) {
+        return null;
+    }
+
+    /** True when {@link #newKernel} gives a native pass. */
+    boolean hasNativeEngine() {
+        return false;
+    }
+
     /** Number of residual branches with stochastic depth (0 for layers without it). */
     public int numDropPathBranches() {
         return 0;

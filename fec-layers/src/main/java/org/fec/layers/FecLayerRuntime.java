@@ -49,6 +49,25 @@ public class FecLayerRuntime extends SameDiffLayer {
         }
     }
 
+    /** How a layer computes: hand-written eager ND4J kernels (fast) or its SameDiff definition (autodiff). */
+    public enum Engine { NATIVE, SAMEDIFF }
+
+    private static volatile Engine defaultEngine =
+            Engine.valueOf(System.getProperty("fec.engine", "native").toUpperCase(java.util.Locale.ROOT));
+
+    /** Selects the engine of every FEC layer (system property {@code fec.engine}: native or samediff). */
+    public static void setDefaultEngine(Engine engine) {
+        defaultEngine = engine;
+    }
+
+    public static Engine getDefaultEngine() {
+        return defaultEngine;
+    }
+
+    /** The native pass of the last training forward, kept for the backward pass. */
+    private Kernel trainingPass;
+    private INDArray trainingPassInput;
+
     private final Map<List<Long>, ShapeGraph> graphs = new LinkedHashMap<>(8, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<List<Long>, ShapeGraph> eldest) {
@@ -71,6 +90,9 @@ public class FecLayerRuntime extends SameDiffLayer {
         assertInputSet(false);
         INDArray in = inputInNetworkType();
         fecConf().checkInputShape(in.shape());
+        if (usesNativeEngine()) {
+            return activateNative(in, training, workspaceMgr);
+        }
         ShapeGraph g = graphFor(in.shape());
 
         Map<String, INDArray> ph = new HashMap<>();
@@ -102,9 +124,64 @@ public class FecLayerRuntime extends SameDiffLayer {
         return result;
     }
 
+    private boolean usesNativeEngine() {
+        return defaultEngine == Engine.NATIVE && fecConf().hasNativeEngine();
+    }
+
+    private INDArray activateNative(INDArray in, boolean training, LayerWorkspaceMgr workspaceMgr) {
+        INDArray out;
+        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            Kernel pass = fecConf().newKernel(in.shape(), dataType);
+            INDArray[] drops = nativeDropMasks(in.size(0), training);
+            out = pass.forward(in, paramTable, drops);
+            trainingPass = training ? pass : null;
+            trainingPassInput = training ? input : null;
+        }
+        return workspaceMgr.isScopedOut(ArrayType.ACTIVATIONS) ? out : workspaceMgr.dup(ArrayType.ACTIVATIONS, out);
+    }
+
+    private INDArray[] nativeDropMasks(long batch, boolean training) {
+        FecLayer conf = fecConf();
+        if (!training || conf.dropPathRate() <= 0) {
+            dropMasks = null;
+            return new INDArray[0];
+        }
+        INDArray[] masks = new INDArray[conf.numDropPathBranches()];
+        double rate = conf.dropPathRate();
+        for (int i = 0; i < masks.length; i++) {
+            masks[i] = Nd4j.rand(dataType, batch, 1).gt(rate).castTo(dataType).divi(1.0 - rate);
+        }
+        dropMasks = masks;
+        return masks;
+    }
+
+    private Pair<Gradient, INDArray> backpropNative(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        INDArray dLdIn;
+        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            Kernel pass = trainingPass;
+            if (pass == null || trainingPassInput != input) {
+                // No training forward pass for this input (e.g. a gradient computed after inference): redo it.
+                pass = fecConf().newKernel(input.shape(), dataType);
+                pass.forward(inputInNetworkType(), paramTable, dropMasks == null ? new INDArray[0] : dropMasks);
+            }
+            INDArray eps = epsilon.dataType() == dataType ? epsilon : epsilon.castTo(dataType);
+            dLdIn = pass.backward(eps, paramTable, gradTable);
+            trainingPass = null;
+            trainingPassInput = null;
+        }
+        Gradient gradient = new DefaultGradient();
+        for (String p : paramTable.keySet()) {
+            gradient.gradientForVariable().put(p, gradTable.get(p));
+        }
+        return new Pair<>(gradient, workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, dLdIn));
+    }
+
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
+        if (usesNativeEngine()) {
+            return backpropNative(epsilon, workspaceMgr);
+        }
         INDArray in = inputInNetworkType();
         ShapeGraph g = graphFor(in.shape());
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {

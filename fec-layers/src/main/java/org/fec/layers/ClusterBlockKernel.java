@@ -1,0 +1,151 @@
+package org.fec.layers;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+import java.util.Map;
+
+import static org.fec.layers.ClusterBlock.*;
+
+/** Native engine of {@link ClusterBlock}: the same computation as its SameDiff definition, eagerly, with backward. */
+final class ClusterBlockKernel implements Kernel {
+
+    private static final double INV_SQRT2 = 1.0 / Math.sqrt(2.0);
+    private static final double INV_SQRT_2PI = 1.0 / Math.sqrt(2.0 * Math.PI);
+
+    private final ClusterBlock conf;
+    private final long b, h, w, c;
+    private final Regions regions;
+    private final INDArray pooling;          // [M, n]
+    private final int m;
+
+    // Saved by forward for backward.
+    private GroupNormOp norm1, norm2;
+    private INDArray y1, fMaps, vMaps, fUnit, cUnit, fNorms, cNorms, cos, sim, mask, weightedMask, countPlusOne,
+            centreOut, merged, mixed, y2, hidden, erfPlusOne, activated, mlp;
+    private INDArray[] drops;
+
+    ClusterBlockKernel(ClusterBlock conf, long[] shape, org.nd4j.linalg.api.buffer.DataType dt) {
+        this.conf = conf;
+        this.b = shape[0];
+        this.h = shape[1];
+        this.w = shape[2];
+        this.c = shape[3];
+        boolean folded = conf.getFoldRows() > 1 && conf.getFoldCols() > 1;
+        long fr = folded ? conf.getFoldRows() : 1, fc = folded ? conf.getFoldCols() : 1;
+        this.regions = new Regions(b, h, w, conf.getHeads(), conf.getHeadDim(), fr, fc);
+        this.pooling = Regions.poolingMatrix(regions.rows, regions.cols, conf.getProposalRows(),
+                conf.getProposalCols(), dt);
+        this.m = (int) (conf.getProposalRows() * conf.getProposalCols());
+    }
+
+    @Override
+    public INDArray forward(INDArray input, Map<String, INDArray> p, INDArray[] dropPaths) {
+        drops = dropPaths;
+        INDArray x = Tensors.contiguous(input).reshape(b * h * w, c);
+        norm1 = new GroupNormOp(b);
+        y1 = norm1.forward(x, p.get(NORM1_W), p.get(NORM1_B));
+        mixed = mixerForward(y1, p);
+        INDArray x2 = x.add(branch(mixed.mulRowVector(p.get(LS1)), 0));
+
+        norm2 = new GroupNormOp(b);
+        y2 = norm2.forward(x2, p.get(NORM2_W), p.get(NORM2_B));
+        hidden = Tensors.linear(y2, p.get(FC1_W), p.get(FC1_B));
+        erfPlusOne = Tensors.erf(hidden.mul(INV_SQRT2)).addi(1.0);
+        activated = hidden.mul(erfPlusOne).muli(0.5);
+        mlp = Tensors.linear(activated, p.get(FC2_W), p.get(FC2_B));
+        return x2.addi(branch(mlp.mulRowVector(p.get(LS2)), 1)).reshape(b, h, w, c);
+    }
+
+    private INDArray mixerForward(INDArray y, Map<String, INDArray> p) {
+        fMaps = regions.split(Tensors.linear(y, p.get(F_W), p.get(F_B)));         // [maps, n, d]
+        vMaps = regions.split(Tensors.linear(y, p.get(V_W), p.get(V_B)));
+        INDArray centres = Regions.pool(fMaps, pooling);                          // [maps, M, d]
+        INDArray valueCentres = Regions.pool(vMaps, pooling);
+        fNorms = clampedNorms(fMaps);
+        cNorms = clampedNorms(centres);
+        fUnit = fMaps.div(fNorms);
+        cUnit = centres.div(cNorms);
+        cos = Tensors.bmm(fUnit, cUnit, false, true);                              // [maps, n, M]
+        double alpha = p.get(ALPHA).getDouble(0), beta = p.get(BETA).getDouble(0);
+        sim = Tensors.sigmoid(cos.mul(alpha).addi(beta));
+        mask = Tensors.oneHot(Nd4j.argMax(sim, 2), m, sim.dataType());
+        weightedMask = sim.mul(mask);
+        countPlusOne = mask.sum(true, 1).addi(1.0).permute(0, 2, 1).dup('c');        // [maps, M, 1]
+        centreOut = Tensors.bmm(mask, vMaps, true, false).addi(valueCentres).divi(countPlusOne);
+        INDArray dispatched = Tensors.bmm(weightedMask, centreOut, false, false);  // [maps, n, d]
+        merged = regions.merge(dispatched);
+        return Tensors.linear(merged, p.get(PROJ_W), p.get(PROJ_B));
+    }
+
+    /** ||x|| over the last axis, clamped below at 1e-12 like F.normalize, as [.., 1]. */
+    private static INDArray clampedNorms(INDArray x) {
+        INDArray n = x.norm2(true, 2);
+        return Transforms.max(n, FecOps.NORMALIZE_EPS, false);
+    }
+
+    /** Scales a [rows, C] branch per sample by its stochastic-depth factor. */
+    private INDArray branch(INDArray t, int i) {
+        if (drops.length == 0) {
+            return t;
+        }
+        return t.reshape(b, h * w * c).muliColumnVector(drops[i]).reshape(b * h * w, c);
+    }
+
+    @Override
+    public INDArray backward(INDArray epsilon, Map<String, INDArray> p, Map<String, INDArray> g) {
+        INDArray dx3 = epsilon.dup('c').reshape(b * h * w, c);
+        // x3 = x2 + ls2 * mlp
+        INDArray dBranch2 = branch(dx3.dup(), 1);
+        g.get(LS2).assign(Tensors.columnSums(dBranch2.mul(mlp)));
+        INDArray dMlp = dBranch2.muliRowVector(p.get(LS2));
+        INDArray dActivated = Tensors.linearBackward(dMlp, activated, p.get(FC2_W), g.get(FC2_W), g.get(FC2_B), true);
+        // gelu'(h) = 0.5 (1 + erf(h / sqrt 2)) + h * phi(h)
+        INDArray gaussian = Transforms.exp(hidden.mul(hidden).muli(-0.5), false).muli(INV_SQRT_2PI).muli(hidden);
+        INDArray dHidden = dActivated.muli(erfPlusOne.mul(0.5).addi(gaussian));
+        INDArray dy2 = Tensors.linearBackward(dHidden, y2, p.get(FC1_W), g.get(FC1_W), g.get(FC1_B), true);
+        INDArray dx2 = dx3.addi(norm2.backward(dy2, p.get(NORM2_W), g.get(NORM2_W), g.get(NORM2_B)));
+
+        // x2 = x + ls1 * mixer(GN1(x))
+        INDArray dBranch1 = branch(dx2.dup(), 0);
+        g.get(LS1).assign(Tensors.columnSums(dBranch1.mul(mixed)));
+        INDArray dMixed = dBranch1.muliRowVector(p.get(LS1));
+        INDArray dy1 = mixerBackward(dMixed, p, g);
+        return dx2.addi(norm1.backward(dy1, p.get(NORM1_W), g.get(NORM1_W), g.get(NORM1_B))).reshape(b, h, w, c);
+    }
+
+    private INDArray mixerBackward(INDArray dMixed, Map<String, INDArray> p, Map<String, INDArray> g) {
+        INDArray dMerged = Tensors.linearBackward(dMixed, merged, p.get(PROJ_W), g.get(PROJ_W), g.get(PROJ_B), true);
+        INDArray dDispatched = regions.split(dMerged);                              // [maps, n, d]
+        // dispatched = (sim * mask) x centreOut
+        INDArray dWeighted = Tensors.bmm(dDispatched, centreOut, false, true);     // [maps, n, M]
+        INDArray dCentreOut = Tensors.bmm(weightedMask, dDispatched, true, false); // [maps, M, d]
+        INDArray dSim = dWeighted.muli(mask);
+        // centreOut = (mask^T v + valueCentres) / (count + 1)
+        INDArray dSums = dCentreOut.divi(countPlusOne);
+        INDArray dV = Tensors.bmm(mask, dSums, false, false).addi(Regions.poolBackward(dSums, pooling));
+        // sim = sigmoid(alpha cos + beta)
+        INDArray dz = dSim.muli(sim).muli(sim.rsub(1.0));
+        double alpha = p.get(ALPHA).getDouble(0);
+        g.get(ALPHA).assign(dz.mul(cos).sumNumber());
+        g.get(BETA).assign(dz.sumNumber());
+        INDArray dCos = dz.muli(alpha);
+        INDArray dFUnit = Tensors.bmm(dCos, cUnit, false, false);                  // [maps, n, d]
+        INDArray dCUnit = Tensors.bmm(dCos, fUnit, true, false);                   // [maps, M, d]
+        INDArray dF = normalizeBackward(dFUnit, fUnit, fNorms)
+                .addi(Regions.poolBackward(normalizeBackward(dCUnit, cUnit, cNorms), pooling));
+        INDArray dy = Tensors.linearBackward(regions.merge(dF), y1, p.get(F_W), g.get(F_W), g.get(F_B), true);
+        return dy.addi(Tensors.linearBackward(regions.merge(dV), y1, p.get(V_W), g.get(V_W), g.get(V_B), true));
+    }
+
+    /** Backward of x / max(||x||, eps): (dy - y * sum(dy * y)) / ||x|| (the projection term vanishes if clamped). */
+    static INDArray normalizeBackward(INDArray dy, INDArray unit, INDArray norms) {
+        INDArray dot = dy.mul(unit).sum(true, 2);
+        INDArray clamped = norms.lte(FecOps.NORMALIZE_EPS);
+        if (clamped.any()) {
+            dot.muli(clamped.castTo(dot.dataType()).rsubi(1.0));
+        }
+        return dy.sub(unit.mul(dot)).divi(norms);
+    }
+}

@@ -1,0 +1,89 @@
+package org.fec.layers;
+
+import org.nd4j.linalg.api.blas.params.MMulTranspose;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
+import org.nd4j.linalg.api.ops.impl.shape.OneHot;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Erf;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Eager ND4J building blocks of the native FEC engine, each with its hand-written backward pass.
+ * Matrices are row-major {@code [rows, channels]}; 2-D products go straight to BLAS through {@link Nd4j#gemm},
+ * which on CPU is several times faster than ND4J's generic matmul op.
+ */
+final class Tensors {
+
+    private Tensors() {
+    }
+
+    /** Contiguous C-order copy unless {@code a} already is one. */
+    static INDArray contiguous(INDArray a) {
+        return a.ordering() == 'c' && a.elementWiseStride() == 1 && !a.isView() ? a : a.dup('c');
+    }
+
+    /** {@code x W^T + b}: x [rows, in], W [out, in], b [out]. */
+    static INDArray linear(INDArray x, INDArray w, INDArray b) {
+        INDArray y = Nd4j.createUninitialized(x.dataType(), x.size(0), w.size(0));
+        Nd4j.gemm(contiguous(x), contiguous(w), y, false, true, 1.0, 0.0);
+        return b == null ? y : y.addiRowVector(b);
+    }
+
+    /**
+     * Backward of {@link #linear}: writes dW = dy^T x and db = sum of dy rows into the gradient views (adding to
+     * them when {@code accumulate}) and returns dx = dy W (null when {@code needInput} is false).
+     */
+    static INDArray linearBackward(INDArray dy, INDArray x, INDArray w, INDArray dw, INDArray db, boolean needInput) {
+        dy = contiguous(dy);
+        Nd4j.gemm(dy, contiguous(x), dw, true, false, 1.0, 0.0);
+        if (db != null) {
+            db.assign(columnSums(dy));
+        }
+        if (!needInput) {
+            return null;
+        }
+        INDArray dx = Nd4j.createUninitialized(dy.dataType(), dy.size(0), w.size(1));
+        Nd4j.gemm(dy, contiguous(w), dx, false, false, 1.0, 0.0);
+        return dx;
+    }
+
+    /** Sums over the rows of a [rows, cols] matrix, as a [cols] vector (one BLAS product with a ones row). */
+    static INDArray columnSums(INDArray m) {
+        m = contiguous(m);
+        INDArray ones = Nd4j.ones(m.dataType(), 1, m.size(0));
+        INDArray out = Nd4j.createUninitialized(m.dataType(), 1, m.size(1));
+        Nd4j.gemm(ones, m, out, false, false, 1.0, 0.0);
+        return out.reshape(m.size(1));
+    }
+
+    /** Batched product of rank-3 tensors with optional transposes of the last two axes. */
+    static INDArray bmm(INDArray a, INDArray b, boolean transposeA, boolean transposeB) {
+        MMulTranspose t = MMulTranspose.builder().transposeA(transposeA).transposeB(transposeB).build();
+        return Nd4j.exec(new Mmul(contiguous(a), contiguous(b), null, t))[0];
+    }
+
+    /** erf, elementwise, into a new array. */
+    static INDArray erf(INDArray x) {
+        INDArray out = x.ulike();
+        Nd4j.exec(new Erf(x, out));
+        return out;
+    }
+
+    static INDArray sigmoid(INDArray x) {
+        INDArray out = x.ulike();
+        Nd4j.exec(new Sigmoid(x, out));
+        return out;
+    }
+
+    /** One-hot [.., depth] of an index tensor, in {@code dataType}. */
+    static INDArray oneHot(INDArray indices, int depth, DataType dataType) {
+        long[] shape = new long[indices.rank() + 1];
+        System.arraycopy(indices.shape(), 0, shape, 0, indices.rank());
+        shape[indices.rank()] = depth;
+        INDArray out = Nd4j.create(dataType, shape);
+        Nd4j.exec(new OneHot(indices, out, depth, -1, 1.0, 0.0));
+        return out;
+    }
+}
