@@ -72,7 +72,7 @@ final class ClusterBlockKernel implements Kernel {
         sim = Tensors.sigmoid(cos.mul(alpha).addi(beta));
         mask = Tensors.oneHot(Nd4j.argMax(sim, 2), m, sim.dataType());
         weightedMask = sim.mul(mask);
-        countPlusOne = mask.sum(true, 1).addi(1.0).permute(0, 2, 1).dup('c');        // [maps, M, 1]
+        countPlusOne = Tensors.countsPerCentre(mask).addi(1.0);                      // [maps, M, 1]
         centreOut = Tensors.bmm(mask, vMaps, true, false).addi(valueCentres).divi(countPlusOne);
         INDArray dispatched = Tensors.bmm(weightedMask, centreOut, false, false);  // [maps, n, d]
         merged = regions.merge(dispatched);

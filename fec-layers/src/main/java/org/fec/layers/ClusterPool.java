@@ -123,6 +123,16 @@ public class ClusterPool extends FecLayer {
     }
 
     @Override
+    boolean hasNativeEngine() {
+        return true;
+    }
+
+    @Override
+    Kernel newKernel(long[] inputShape, org.nd4j.linalg.api.buffer.DataType dataType) {
+        return new ClusterPoolKernel(this, inputShape);
+    }
+
+    @Override
     public String referenceName(String param) {
         return REFERENCE_NAMES.get(param);
     }

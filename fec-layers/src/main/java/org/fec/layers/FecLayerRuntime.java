@@ -85,8 +85,17 @@ public class FecLayerRuntime extends SameDiffLayer {
         return (FecLayer) layerConf();
     }
 
+    public static final java.util.Map<String, long[]> PROFILE = new java.util.concurrent.ConcurrentHashMap<>();
+
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        long t0 = System.nanoTime();
+        INDArray r = activate0(training, workspaceMgr);
+        PROFILE.computeIfAbsent("fwd " + layerId(), k -> new long[1])[0] += System.nanoTime() - t0;
+        return r;
+    }
+
+    private INDArray activate0(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
         INDArray in = inputInNetworkType();
         fecConf().checkInputShape(in.shape());
@@ -128,16 +137,26 @@ public class FecLayerRuntime extends SameDiffLayer {
         return defaultEngine == Engine.NATIVE && fecConf().hasNativeEngine();
     }
 
+    /**
+     * Native forward pass. Its arrays live in DL4J's workspaces, which are reused from one iteration to the next
+     * (fresh off-heap memory costs a page fault per 4 KiB on first touch, which otherwise dominates): in training
+     * the activations workspace, which stays open until the backward pass has used them; in inference the layer's
+     * working memory, with the output copied to the activations workspace.
+     */
     private INDArray activateNative(INDArray in, boolean training, LayerWorkspaceMgr workspaceMgr) {
-        INDArray out;
-        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            Kernel pass = fecConf().newKernel(in.shape(), dataType);
-            INDArray[] drops = nativeDropMasks(in.size(0), training);
-            out = pass.forward(in, paramTable, drops);
-            trainingPass = training ? pass : null;
-            trainingPassInput = training ? input : null;
+        Kernel pass = fecConf().newKernel(in.shape(), dataType);
+        if (training) {
+            try (MemoryWorkspace ws = workspaceMgr.notifyScopeBorrowed(ArrayType.ACTIVATIONS)) {
+                INDArray out = pass.forward(in, paramTable, nativeDropMasks(in.size(0), true));
+                trainingPass = pass;
+                trainingPassInput = input;
+                return out;
+            }
         }
-        return workspaceMgr.isScopedOut(ArrayType.ACTIVATIONS) ? out : workspaceMgr.dup(ArrayType.ACTIVATIONS, out);
+        trainingPass = null;
+        trainingPassInput = null;
+        INDArray out = pass.forward(in, paramTable, nativeDropMasks(in.size(0), false));
+        return workspaceMgr.leverageTo(ArrayType.ACTIVATIONS, out);
     }
 
     private INDArray[] nativeDropMasks(long batch, boolean training) {
@@ -156,28 +175,32 @@ public class FecLayerRuntime extends SameDiffLayer {
     }
 
     private Pair<Gradient, INDArray> backpropNative(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-        INDArray dLdIn;
-        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            Kernel pass = trainingPass;
-            if (pass == null || trainingPassInput != input) {
-                // No training forward pass for this input (e.g. a gradient computed after inference): redo it.
-                pass = fecConf().newKernel(input.shape(), dataType);
-                pass.forward(inputInNetworkType(), paramTable, dropMasks == null ? new INDArray[0] : dropMasks);
-            }
-            INDArray eps = epsilon.dataType() == dataType ? epsilon : epsilon.castTo(dataType);
-            dLdIn = pass.backward(eps, paramTable, gradTable);
-            trainingPass = null;
-            trainingPassInput = null;
+        Kernel pass = trainingPass;
+        if (pass == null || trainingPassInput != input) {
+            // No training forward pass for this input (e.g. a gradient asked for after inference): redo it.
+            pass = fecConf().newKernel(input.shape(), dataType);
+            pass.forward(inputInNetworkType(), paramTable, dropMasks == null ? new INDArray[0] : dropMasks);
         }
+        INDArray eps = epsilon.dataType() == dataType ? epsilon : epsilon.castTo(dataType);
+        INDArray dLdIn = workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, pass.backward(eps, paramTable, gradTable));
+        trainingPass = null;
+        trainingPassInput = null;
         Gradient gradient = new DefaultGradient();
         for (String p : paramTable.keySet()) {
             gradient.gradientForVariable().put(p, gradTable.get(p));
         }
-        return new Pair<>(gradient, workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, dLdIn));
+        return new Pair<>(gradient, dLdIn);
     }
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        long t0 = System.nanoTime();
+        Pair<Gradient, INDArray> r = backprop0(epsilon, workspaceMgr);
+        PROFILE.computeIfAbsent("bwd " + layerId(), k -> new long[1])[0] += System.nanoTime() - t0;
+        return r;
+    }
+
+    private Pair<Gradient, INDArray> backprop0(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
         if (usesNativeEngine()) {
             return backpropNative(epsilon, workspaceMgr);

@@ -59,6 +59,16 @@ public class GroupNorm extends FecLayer {
     }
 
     @Override
+    boolean hasNativeEngine() {
+        return true;
+    }
+
+    @Override
+    Kernel newKernel(long[] inputShape, org.nd4j.linalg.api.buffer.DataType dataType) {
+        return new GroupNormKernel(this, inputShape);
+    }
+
+    @Override
     public String referenceName(String param) {
         return param;
     }

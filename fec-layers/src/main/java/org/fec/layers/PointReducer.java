@@ -95,6 +95,16 @@ public class PointReducer extends FecLayer {
     }
 
     @Override
+    boolean hasNativeEngine() {
+        return true;
+    }
+
+    @Override
+    Kernel newKernel(long[] inputShape, org.nd4j.linalg.api.buffer.DataType dataType) {
+        return new PointReducerKernel(this, inputShape);
+    }
+
+    @Override
     public String referenceName(String param) {
         return param.equals(WEIGHT) ? "proj.weight" : param.equals(BIAS) ? "proj.bias" : null;
     }

@@ -1,0 +1,151 @@
+package org.fec.layers;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+import java.util.Map;
+
+import static org.fec.layers.ClusterPool.*;
+
+/** Native engine of {@link ClusterPool}: the same computation as its SameDiff definition, eagerly, with backward. */
+final class ClusterPoolKernel implements Kernel {
+
+    private final ClusterPool conf;
+    private final long b, h, w, c, o;
+    private final Regions regions;           // single "head" of depth o
+    private final long ch, cw;               // centre grid of a region
+
+    private INDArray x, columns, mask, countPlusOne;
+    private GroupNormOp norm;
+
+    ClusterPoolKernel(ClusterPool conf, long[] shape) {
+        this.conf = conf;
+        this.b = shape[0];
+        this.h = shape[1];
+        this.w = shape[2];
+        this.c = shape[3];
+        this.o = conf.getOutChannels();
+        boolean folded = conf.getFoldRows() > 1 && conf.getFoldCols() > 1;
+        long fr = folded ? conf.getFoldRows() : 1, fc = folded ? conf.getFoldCols() : 1;
+        this.regions = new Regions(b, h, w, 1, o, fr, fc);
+        this.ch = regions.rows / 2;
+        this.cw = regions.cols / 2;
+    }
+
+    @Override
+    public INDArray forward(INDArray input, Map<String, INDArray> p, INDArray[] dropPaths) {
+        x = Tensors.contiguous(input).reshape(b * h * w, c);
+        columns = im2col(Tensors.contiguous(input));                                  // [B*H/2*W/2, 9C]
+        INDArray skip = Tensors.linear(columns, skipKernel(p.get(SKIP_W)), p.get(SKIP_B));
+
+        INDArray f = regions.split(Tensors.linear(x, p.get(F_W), p.get(F_B)));      // [maps, n, o]
+        INDArray v = regions.split(Tensors.linear(x, p.get(V_W), p.get(V_B)));
+        INDArray centres = meanPool2x2(f);
+        INDArray valueCentres = meanPool2x2(v);
+        INDArray fUnit = f.div(Transforms.max(f.norm2(true, 2), FecOps.NORMALIZE_EPS, false));
+        INDArray cUnit = centres.div(Transforms.max(centres.norm2(true, 2), FecOps.NORMALIZE_EPS, false));
+        INDArray cos = Tensors.bmm(fUnit, cUnit, false, true);                       // [maps, n, M]
+        mask = Tensors.oneHot(Nd4j.argMax(cos, 2), (int) (ch * cw), cos.dataType());
+        countPlusOne = Tensors.countsPerCentre(mask).addi(1.0);                       // [maps, M, 1]
+        INDArray pooled = Tensors.bmm(mask, v, true, false).addi(valueCentres).divi(countPlusOne);
+        norm = new GroupNormOp(b);
+        INDArray normed = norm.forward(centreRows(pooled), p.get(NORM_W), p.get(NORM_B));
+        return skip.addi(normed).reshape(b, h / 2, w / 2, o);
+    }
+
+    @Override
+    public INDArray backward(INDArray epsilon, Map<String, INDArray> p, Map<String, INDArray> g) {
+        INDArray dOut = epsilon.dup('c').reshape(b * h * w / 4, o);
+        // skip = conv3x3/2(x) as columns x kernel^T
+        INDArray kernel = skipKernel(p.get(SKIP_W));
+        INDArray dKernel = Nd4j.createUninitialized(dOut.dataType(), o, 9 * c);
+        INDArray dColumns = Tensors.linearBackward(dOut, columns, kernel, dKernel, g.get(SKIP_B), true);
+        g.get(SKIP_W).assign(dKernel.reshape(o, 3, 3, c).permute(0, 3, 1, 2));
+        INDArray dx = col2im(dColumns);
+
+        INDArray dPooled = regionsOfCentres(norm.backward(dOut, p.get(NORM_W), g.get(NORM_W), g.get(NORM_B)));
+        INDArray dSums = dPooled.divi(countPlusOne);                                 // [maps, M, o]
+        INDArray dV = Tensors.bmm(mask, dSums, false, false).addi(meanPool2x2Backward(dSums));
+        dx.addi(Tensors.linearBackward(regions.merge(dV), x, p.get(V_W), g.get(V_W), g.get(V_B), true)
+                .reshape(b, h, w, c));
+        // conv_f only steers the hard assignment: no gradient, as in the reference.
+        g.get(F_W).assign(0);
+        g.get(F_B).assign(0);
+        return dx;
+    }
+
+    /** conv_skip weight [o, c, 3, 3] as a [o, 9c] matrix matching {@link #im2col}'s (ky, kx, c) column order. */
+    private INDArray skipKernel(INDArray weight) {
+        return weight.permute(0, 2, 3, 1).dup('c').reshape(o, 9 * c);
+    }
+
+    /** The 3x3, stride-2, padding-1 patches of x [B, H, W, C] as rows [B*H/2*W/2, 9C] (ky, kx, c order). */
+    private INDArray im2col(INDArray in) {
+        INDArray padded = Nd4j.create(in.dataType(), b, h + 2, w + 2, c);
+        padded.get(all(), NDArrayIndex.interval(1, h + 1), NDArrayIndex.interval(1, w + 1), all()).assign(in);
+        INDArray cols = Nd4j.createUninitialized(in.dataType(), b, h / 2, w / 2, 9 * c);
+        for (int ky = 0; ky < 3; ky++) {
+            for (int kx = 0; kx < 3; kx++) {
+                int k = ky * 3 + kx;
+                cols.get(all(), all(), all(), NDArrayIndex.interval(k * c, (k + 1) * c))
+                        .assign(padded.get(all(), NDArrayIndex.interval(ky, 2, ky + h), NDArrayIndex.interval(kx, 2, kx + w),
+                                all()));
+            }
+        }
+        return cols.reshape(b * (h / 2) * (w / 2), 9 * c);
+    }
+
+    /** Adjoint of {@link #im2col}: adds every patch gradient back to its input position. */
+    private INDArray col2im(INDArray dCols) {
+        INDArray d = dCols.reshape(b, h / 2, w / 2, 9 * c);
+        INDArray padded = Nd4j.create(dCols.dataType(), b, h + 2, w + 2, c);
+        for (int ky = 0; ky < 3; ky++) {
+            for (int kx = 0; kx < 3; kx++) {
+                int k = ky * 3 + kx;
+                padded.get(all(), NDArrayIndex.interval(ky, 2, ky + h), NDArrayIndex.interval(kx, 2, kx + w), all())
+                        .addi(d.get(all(), all(), all(), NDArrayIndex.interval(k * c, (k + 1) * c)));
+            }
+        }
+        return padded.get(all(), NDArrayIndex.interval(1, h + 1), NDArrayIndex.interval(1, w + 1), all()).dup('c');
+    }
+
+    private static INDArrayIndex all() {
+        return NDArrayIndex.all();
+    }
+
+    /** Mean of every 2x2 block of each region: [maps, rows*cols, o] to [maps, M, o]. */
+    private INDArray meanPool2x2(INDArray t) {
+        long maps = t.size(0);
+        INDArray grid = t.reshape(maps, ch, 2, cw, 2, o);
+        INDArray sum = grid.get(all(), all(), NDArrayIndex.point(0), all(), NDArrayIndex.point(0), all()).dup('c');
+        sum.addi(grid.get(all(), all(), NDArrayIndex.point(0), all(), NDArrayIndex.point(1), all()));
+        sum.addi(grid.get(all(), all(), NDArrayIndex.point(1), all(), NDArrayIndex.point(0), all()));
+        sum.addi(grid.get(all(), all(), NDArrayIndex.point(1), all(), NDArrayIndex.point(1), all()));
+        return sum.muli(0.25).reshape(maps, ch * cw, o);
+    }
+
+    private INDArray meanPool2x2Backward(INDArray dCentres) {
+        long maps = dCentres.size(0);
+        INDArray quarter = dCentres.mul(0.25).reshape(maps, ch, cw, o);
+        INDArray out = Nd4j.createUninitialized(dCentres.dataType(), maps, ch, 2, cw, 2, o);
+        for (int i = 0; i < 2; i++) {
+            for (int j = 0; j < 2; j++) {
+                out.get(all(), all(), NDArrayIndex.point(i), all(), NDArrayIndex.point(j), all()).assign(quarter);
+            }
+        }
+        return out.reshape(maps, 4 * ch * cw, o);
+    }
+
+    /** Pooled centres [maps, M, o] as rows of the output map [B*H/2*W/2, o]. */
+    private INDArray centreRows(INDArray pooled) {
+        return new Regions(b, h / 2, w / 2, 1, o, regions.foldRows, regions.foldCols).merge(pooled);
+    }
+
+    /** Inverse of {@link #centreRows}. */
+    private INDArray regionsOfCentres(INDArray rows) {
+        return new Regions(b, h / 2, w / 2, 1, o, regions.foldRows, regions.foldCols).split(rows);
+    }
+}
