@@ -85,17 +85,8 @@ public class FecLayerRuntime extends SameDiffLayer {
         return (FecLayer) layerConf();
     }
 
-    public static final java.util.Map<String, long[]> PROFILE = new java.util.concurrent.ConcurrentHashMap<>();
-
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        long t0 = System.nanoTime();
-        INDArray r = activate0(training, workspaceMgr);
-        PROFILE.computeIfAbsent("fwd " + layerId(), k -> new long[1])[0] += System.nanoTime() - t0;
-        return r;
-    }
-
-    private INDArray activate0(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
         INDArray in = inputInNetworkType();
         fecConf().checkInputShape(in.shape());
@@ -194,13 +185,6 @@ public class FecLayerRuntime extends SameDiffLayer {
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-        long t0 = System.nanoTime();
-        Pair<Gradient, INDArray> r = backprop0(epsilon, workspaceMgr);
-        PROFILE.computeIfAbsent("bwd " + layerId(), k -> new long[1])[0] += System.nanoTime() - t0;
-        return r;
-    }
-
-    private Pair<Gradient, INDArray> backprop0(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
         if (usesNativeEngine()) {
             return backpropNative(epsilon, workspaceMgr);

@@ -1,6 +1,8 @@
 package org.fec.layers;
 
+import org.nd4j.linalg.api.blas.params.MMulTranspose;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.shape.OneHot;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Erf;
@@ -56,21 +58,10 @@ final class Tensors {
         return out.reshape(m.size(1));
     }
 
-    /**
-     * Batched product of rank-3 tensors with optional transposes of the last two axes: one BLAS GEMM per batch
-     * entry (ND4J's batched matmul op runs several times slower than BLAS on CPU).
-     */
+    /** Batched product of rank-3 tensors with optional transposes of the last two axes. */
     static INDArray bmm(INDArray a, INDArray b, boolean transposeA, boolean transposeB) {
-        a = contiguous(a);
-        b = contiguous(b);
-        long batch = a.size(0);
-        long rows = transposeA ? a.size(2) : a.size(1);
-        long cols = transposeB ? b.size(1) : b.size(2);
-        INDArray out = Nd4j.createUninitialized(a.dataType(), batch, rows, cols);
-        for (long i = 0; i < batch; i++) {
-            Nd4j.gemm(a.slice(i), b.slice(i), out.slice(i), transposeA, transposeB, 1.0, 0.0);
-        }
-        return out;
+        MMulTranspose t = MMulTranspose.builder().transposeA(transposeA).transposeB(transposeB).build();
+        return Nd4j.exec(new Mmul(contiguous(a), contiguous(b), null, t))[0];
     }
 
     /** Points per centre [maps, M, 1] of a one-hot assignment [maps, N, M], as a product with a ones column. */

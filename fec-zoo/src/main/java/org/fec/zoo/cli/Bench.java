@@ -37,6 +37,10 @@ final class Bench {
         if (batch < 1 || size < 32 || warmup < 0 || runs < 1) {
             throw new Args.UsageException("need --batch >= 1, --size >= 32, --warmup >= 0, --runs >= 1");
         }
+        if (!a.flag("no-resnet") && size < 224) {
+            throw new Args.UsageException("DL4J's zoo ResNet-50 needs --size >= 224 (its final pooling is fixed); "
+                    + "use a larger size or --no-resnet");
+        }
         System.out.printf("fec bench: batch %d, %dx%d, float32, %d warm-up + %d timed runs (median)%n",
                 batch, size, size, warmup, runs);
 

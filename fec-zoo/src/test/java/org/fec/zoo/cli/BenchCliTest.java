@@ -1,0 +1,40 @@
+package org.fec.zoo.cli;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code fec bench} runs end to end on a tiny size (no timing is asserted: the figures come from real runs). */
+class BenchCliTest {
+
+    @Test
+    void printsThroughputAndRatiosForFecAndResNet() {
+        PrintStream realOut = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = FecCli.run(new String[]{"bench", "--model", "fec_small", "--batch", "1", "--size", "224",
+                    "--warmup", "0", "--runs", "1"});
+        } finally {
+            System.setOut(realOut);
+        }
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, text);
+        assertTrue(text.contains("fec_small") && text.contains("resnet50") && text.contains("ratio"), text);
+        assertTrue(text.matches("(?s).*inference\\s+[0-9.]+ images/s\\s+training\\s+[0-9.]+ images/s.*"), text);
+    }
+
+    @Test
+    void badOptionsAreUsageErrors() {
+        assertEquals(2, FecCli.run(new String[]{"bench", "--model", "fec_small", "--batch", "zero"}));
+        assertEquals(2, FecCli.run(new String[]{"bench", "--model", "fec_small", "--size", "16"}));
+        assertEquals(2, FecCli.run(new String[]{"bench", "--model", "fec_small", "--size", "64"}));
+        assertEquals(2, FecCli.run(new String[]{"frobnicate"}));
+    }
+}
