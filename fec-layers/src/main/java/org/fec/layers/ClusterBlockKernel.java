@@ -23,7 +23,7 @@ final class ClusterBlockKernel implements Kernel {
     // Saved by forward for backward.
     private GroupNormOp norm1, norm2;
     private INDArray y1, fMaps, vMaps, fUnit, cUnit, fNorms, cNorms, cos, sim, mask, weightedMask, countPlusOne,
-            centreOut, merged, mixed, y2, hidden, erfPlusOne, activated, mlp;
+            centreOut, merged, mixed, y2, hidden, normalCdf, activated, mlp;
     private INDArray[] drops;
 
     ClusterBlockKernel(ClusterBlock conf, long[] shape, org.nd4j.linalg.api.buffer.DataType dt) {
@@ -52,8 +52,9 @@ final class ClusterBlockKernel implements Kernel {
         norm2 = new GroupNormOp(b);
         y2 = norm2.forward(x2, p.get(NORM2_W), p.get(NORM2_B));
         hidden = Tensors.linear(y2, p.get(FC1_W), p.get(FC1_B));
-        erfPlusOne = Tensors.erf(hidden.mul(INV_SQRT2)).addi(1.0);
-        activated = hidden.mul(erfPlusOne).muli(0.5);
+        // Exact GELU: h * Phi(h) with the normal CDF Phi(h) = (1 + erf(h / sqrt 2)) / 2.
+        normalCdf = Tensors.erfInPlace(hidden.mul(INV_SQRT2)).addi(1.0).muli(0.5);
+        activated = hidden.mul(normalCdf);
         mlp = Tensors.linear(activated, p.get(FC2_W), p.get(FC2_B));
         return x2.addi(branch(mlp.mulRowVector(p.get(LS2)), 1)).reshape(b, h, w, c);
     }
@@ -101,9 +102,10 @@ final class ClusterBlockKernel implements Kernel {
         g.get(LS2).assign(Tensors.columnSums(dBranch2.mul(mlp)));
         INDArray dMlp = dBranch2.muliRowVector(p.get(LS2));
         INDArray dActivated = Tensors.linearBackward(dMlp, activated, p.get(FC2_W), g.get(FC2_W), g.get(FC2_B), true);
-        // gelu'(h) = 0.5 (1 + erf(h / sqrt 2)) + h * phi(h)
-        INDArray gaussian = Transforms.exp(hidden.mul(hidden).muli(-0.5), false).muli(INV_SQRT_2PI).muli(hidden);
-        INDArray dHidden = dActivated.muli(erfPlusOne.mul(0.5).addi(gaussian));
+        // gelu'(h) = Phi(h) + h * phi(h), phi the normal density
+        INDArray derivative = Transforms.exp(hidden.mul(hidden).muli(-0.5), false).muli(hidden).muli(INV_SQRT_2PI)
+                .addi(normalCdf);
+        INDArray dHidden = dActivated.muli(derivative);
         INDArray dy2 = Tensors.linearBackward(dHidden, y2, p.get(FC1_W), g.get(FC1_W), g.get(FC1_B), true);
         INDArray dx2 = dx3.addi(norm2.backward(dy2, p.get(NORM2_W), g.get(NORM2_W), g.get(NORM2_B)));
 

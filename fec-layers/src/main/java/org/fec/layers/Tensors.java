@@ -69,11 +69,10 @@ final class Tensors {
         return bmm(mask, Nd4j.ones(mask.dataType(), mask.size(0), mask.size(1), 1), true, false);
     }
 
-    /** erf, elementwise, into a new array. */
-    static INDArray erf(INDArray x) {
-        INDArray out = x.ulike();
-        Nd4j.exec(new Erf(x, out));
-        return out;
+    /** erf, elementwise, in place. */
+    static INDArray erfInPlace(INDArray x) {
+        Nd4j.exec(new Erf(x, x));
+        return x;
     }
 
     static INDArray sigmoid(INDArray x) {
