@@ -11,6 +11,7 @@ import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.weights.IWeightInit;
 import org.deeplearning4j.nn.weights.WeightInitDistribution;
 import org.fec.layers.ClusterBlock;
 import org.fec.layers.ClusterPool;
@@ -59,6 +60,7 @@ public final class FecGraphs {
         double dropPathRate = 0.0;
         CacheMode cacheMode = CacheMode.NONE;
         WorkspaceMode workspaceMode = WorkspaceMode.ENABLED;
+        IWeightInit headWeightInit = new WeightInitDistribution(new TruncatedNormalDistribution(0, 0.02));
 
         public Options numClasses(int n) {
             this.numClasses = n;
@@ -94,6 +96,12 @@ public final class FecGraphs {
 
         public Options dropPathRate(double rate) {
             this.dropPathRate = rate;
+            return this;
+        }
+
+        /** Initialisation of the classifier head (default: timm's truncated normal, std 0.02). */
+        public Options headWeightInit(IWeightInit init) {
+            this.headWeightInit = init;
             return this;
         }
 
@@ -157,7 +165,7 @@ public final class FecGraphs {
             g.addLayer(GLOBAL_POOL, new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), FINAL_NORM);
             g.addLayer(HEAD, new DenseLayer.Builder().nIn(c.dim(3)).nOut(o.numClasses)
                     .activation(Activation.IDENTITY)
-                    .weightInit(new WeightInitDistribution(new TruncatedNormalDistribution(0, 0.02)))
+                    .weightInit(o.headWeightInit)
                     .biasInit(0).build(), GLOBAL_POOL);
             g.addLayer(OUTPUT, new LossLayer.Builder(LossFunctions.LossFunction.MCXENT)
                     .activation(Activation.SOFTMAX).build(), HEAD);

@@ -49,11 +49,7 @@ public final class FecModels {
             }
         }
         if (checkpoints.size() == 1 && isDl4jModel(checkpoints.get(0))) {
-            ComputationGraph g = ModelSerializer.restoreComputationGraph(checkpoints.get(0).toFile(), false);
-            if (g.params().dataType() != dataType) {
-                g = g.convertDataType(dataType);
-            }
-            return new Loaded(g, new LoadReport(List.of(), List.of(), List.of(), List.of()));
+            return loadDl4jZip(name, checkpoints.get(0), dataType);
         }
         TorchCheckpoint ckpt = TorchCheckpoint.read(checkpoints);
         Map<String, INDArray> stateDict = new LinkedHashMap<>();
@@ -66,8 +62,49 @@ public final class FecModels {
                 .dataType(dataType));
         List<String> names = new ArrayList<>();
         checkpoints.forEach(p -> names.add(p.toString()));
-        LoadReport report = StateDictLoader.load(graph, stateDict, String.join(", ", names), strict);
-        return new Loaded(graph, report);
+        String source = String.join(", ", names);
+        if (config.forkFeat() && stateDict.containsKey("head.weight")) {
+            return new Loaded(graph, loadClassifierIntoBackbone(graph, stateDict, source, strict));
+        }
+        return new Loaded(graph, StateDictLoader.load(graph, stateDict, source, strict));
+    }
+
+    /**
+     * A classifier checkpoint in a dense-prediction backbone, as the reference does before fine-tuning on ADE20K or
+     * COCO: the head and final norm are skipped and the per-stage norms keep their fresh initialisation. In strict
+     * mode anything else that does not match is still an error.
+     */
+    private static LoadReport loadClassifierIntoBackbone(ComputationGraph graph, Map<String, INDArray> stateDict,
+                                                         String source, boolean strict) {
+        Map<String, INDArray> backboneKeys = new LinkedHashMap<>();
+        List<String> skipped = new ArrayList<>();
+        for (Map.Entry<String, INDArray> e : stateDict.entrySet()) {
+            if (e.getKey().startsWith("head.") || e.getKey().startsWith("norm.")) {
+                skipped.add(e.getKey());
+            } else {
+                backboneKeys.put(e.getKey(), e.getValue());
+            }
+        }
+        LoadReport r = StateDictLoader.load(graph, backboneKeys, source, false);
+        boolean onlyStageNorms = r.missing().stream().allMatch(k -> k.matches("norm[0246]\\.(weight|bias)"));
+        if (strict && (!onlyStageNorms || !r.unexpected().isEmpty() || !r.mismatched().isEmpty())) {
+            throw new IllegalArgumentException("Checkpoint " + source + " does not fit the backbone: " + r);
+        }
+        List<String> unexpected = new ArrayList<>(skipped);
+        unexpected.addAll(r.unexpected());
+        return new LoadReport(r.loaded(), r.missing(), unexpected, r.mismatched());
+    }
+
+    private static Loaded loadDl4jZip(String name, Path zip, DataType dataType) throws IOException {
+        Map<String, String> meta = FecImport.metadata(zip);
+        if (meta != null && meta.get("model") != null && !meta.get("model").equals(name)) {
+            throw new IllegalArgumentException("Model zip " + zip + " holds " + meta.get("model") + ", not " + name);
+        }
+        ComputationGraph g = ModelSerializer.restoreComputationGraph(zip.toFile(), true);
+        if (g.params().dataType() != dataType) {
+            g = g.convertDataType(dataType);
+        }
+        return new Loaded(g, new LoadReport(List.of(), List.of(), List.of(), List.of()));
     }
 
     /** True for a zip written by DL4J's ModelSerializer. */

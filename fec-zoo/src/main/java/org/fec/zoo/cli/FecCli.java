@@ -16,6 +16,12 @@ public final class FecCli {
             "      Runs a model on a float32 NCHW .npy. A classifier writes its logits to OUT (.npy); a backbone",
             "      writes its four stage outputs to OUT_norm0.npy, OUT_norm2.npy, OUT_norm4.npy, OUT_norm6.npy",
             "      (a trailing .npy of OUT is dropped). FILE: .pth, .pth.tar (PyTorch) or a DL4J model zip.",
+            "  import --model NAME --checkpoint FILE [--checkpoint FILE2 ...] --output OUT.zip [--num-classes N]",
+            "         [--non-strict]",
+            "      Writes a DL4J model zip (with the entry name and preprocessing) from PyTorch checkpoints. A",
+            "      classifier checkpoint also imports into a _seg/_det backbone (head and final norm skipped).",
+            "  list",
+            "      The zoo entries: configuration, parameters, multiply-adds at the default input, preprocessing.",
             "  bench --model NAME --batch B [--size S] [--warmup W] [--runs R] [--no-resnet]",
             "      Images/s for inference and for a training step (forward, backward, AdamW update), median of",
             "      R timed runs after W warm-up runs, with DL4J's zoo ResNet-50 measured in the same run.",
@@ -47,6 +53,12 @@ public final class FecCli {
                     return 0;
                 case "bench":
                     Bench.run(args);
+                    return 0;
+                case "import":
+                    Import.run(args);
+                    return 0;
+                case "list":
+                    ListModels.run();
                     return 0;
                 default:
                     throw new Args.UsageException("Unknown command '" + args[0] + "'");
