@@ -9,9 +9,16 @@ import org.deeplearning4j.zoo.ModelMetaData;
 import org.deeplearning4j.zoo.PretrainedType;
 import org.deeplearning4j.zoo.ZooModel;
 import org.deeplearning4j.zoo.ZooType;
+import org.fec.zoo.weights.WeightDownloader;
+import org.fec.zoo.weights.WeightSource;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -82,21 +89,40 @@ public class FecZooModel extends ZooModel<FecZooModel> {
 
     @Override
     public String pretrainedUrl(PretrainedType pretrainedType) {
-        return null;
+        try {
+            WeightSource src = WeightSource.resolve(modelName(), pretrainedType.name());
+            return src == null ? null : src.url();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
+    /** The configured DL4J Adler32 of the weights (0 when none); a SHA-256 is preferred when configured. */
     @Override
     public long pretrainedChecksum(PretrainedType pretrainedType) {
-        return 0L;
+        try {
+            WeightSource src = WeightSource.resolve(modelName(), pretrainedType.name());
+            return src == null || src.adler32() == null ? 0L : src.adler32();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
+    /**
+     * Downloads (or reuses from the cache) and loads the configured pretrained weights: a DL4J model zip written
+     * by {@code fec import}, or the authors' PyTorch checkpoint itself.
+     *
+     * @throws UnsupportedOperationException when no weight source is configured (the message says how)
+     */
     @Override
-    public <M extends Model> M initPretrained(PretrainedType pretrainedType) {
-        throw new UnsupportedOperationException("No pretrained " + pretrainedType + " weights are configured for "
-                + modelName() + ". The authors publish their checkpoints on a cloud drive without a stable direct "
-                + "link: download " + modelName() + ".pth.tar by hand and import it with `fec import --model "
-                + modelName() + " --checkpoint " + modelName() + ".pth.tar --output " + modelName() + ".zip` "
-                + "(FecImport.importCheckpoint in Java), then load the zip with FecModels.load or ModelSerializer.");
+    @SuppressWarnings("unchecked")
+    public <M extends Model> M initPretrained(PretrainedType pretrainedType) throws IOException {
+        WeightSource src = WeightSource.resolve(modelName(), pretrainedType.name());
+        if (src == null) {
+            throw new UnsupportedOperationException(WeightSource.howToConfigure(modelName(), pretrainedType.name()));
+        }
+        Path file = WeightDownloader.obtain(src, WeightSource.cacheDirectory(modelName()).toPath());
+        return (M) FecModels.load(modelName(), List.of(file), null, DataType.FLOAT, true).graph();
     }
 
     @Override
