@@ -8,6 +8,6 @@ public class FecBase extends FecZooModel {
     }
 
     public static Builder<FecBase> builder() {
-        return new Builder<>(FecBase::new);
+        return new Builder<FecBase>(FecBase::new).defaultsOf("fec_base");
     }
 }

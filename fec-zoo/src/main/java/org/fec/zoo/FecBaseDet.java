@@ -8,6 +8,6 @@ public class FecBaseDet extends FecZooModel {
     }
 
     public static Builder<FecBaseDet> builder() {
-        return new Builder<>(FecBaseDet::new);
+        return new Builder<FecBaseDet>(FecBaseDet::new).defaultsOf("fec_base_det");
     }
 }

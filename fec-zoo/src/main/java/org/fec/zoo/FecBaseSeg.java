@@ -8,6 +8,6 @@ public class FecBaseSeg extends FecZooModel {
     }
 
     public static Builder<FecBaseSeg> builder() {
-        return new Builder<>(FecBaseSeg::new);
+        return new Builder<FecBaseSeg>(FecBaseSeg::new).defaultsOf("fec_base_seg");
     }
 }

@@ -8,6 +8,6 @@ public class FecLarge extends FecZooModel {
     }
 
     public static Builder<FecLarge> builder() {
-        return new Builder<>(FecLarge::new);
+        return new Builder<FecLarge>(FecLarge::new).defaultsOf("fec_large");
     }
 }

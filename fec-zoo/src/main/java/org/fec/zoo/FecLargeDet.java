@@ -8,6 +8,6 @@ public class FecLargeDet extends FecZooModel {
     }
 
     public static Builder<FecLargeDet> builder() {
-        return new Builder<>(FecLargeDet::new);
+        return new Builder<FecLargeDet>(FecLargeDet::new).defaultsOf("fec_large_det");
     }
 }

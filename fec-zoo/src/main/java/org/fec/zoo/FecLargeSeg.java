@@ -8,6 +8,6 @@ public class FecLargeSeg extends FecZooModel {
     }
 
     public static Builder<FecLargeSeg> builder() {
-        return new Builder<>(FecLargeSeg::new);
+        return new Builder<FecLargeSeg>(FecLargeSeg::new).defaultsOf("fec_large_seg");
     }
 }

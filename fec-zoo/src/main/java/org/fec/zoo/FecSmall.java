@@ -8,6 +8,6 @@ public class FecSmall extends FecZooModel {
     }
 
     public static Builder<FecSmall> builder() {
-        return new Builder<>(FecSmall::new);
+        return new Builder<FecSmall>(FecSmall::new).defaultsOf("fec_small");
     }
 }

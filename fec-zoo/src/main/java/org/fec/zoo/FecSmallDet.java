@@ -8,6 +8,6 @@ public class FecSmallDet extends FecZooModel {
     }
 
     public static Builder<FecSmallDet> builder() {
-        return new Builder<>(FecSmallDet::new);
+        return new Builder<FecSmallDet>(FecSmallDet::new).defaultsOf("fec_small_det");
     }
 }

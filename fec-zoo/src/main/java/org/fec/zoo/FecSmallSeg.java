@@ -8,6 +8,6 @@ public class FecSmallSeg extends FecZooModel {
     }
 
     public static Builder<FecSmallSeg> builder() {
-        return new Builder<>(FecSmallSeg::new);
+        return new Builder<FecSmallSeg>(FecSmallSeg::new).defaultsOf("fec_small_seg");
     }
 }

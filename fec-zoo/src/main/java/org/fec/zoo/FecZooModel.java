@@ -59,7 +59,7 @@ public class FecZooModel extends ZooModel<FecZooModel> {
 
     /** A builder for the model {@code name}. */
     public static Builder<FecZooModel> builder(String name) {
-        return new Builder<>(b -> new FecZooModel(name, b));
+        return new Builder<FecZooModel>(b -> new FecZooModel(name, b)).defaultsOf(name);
     }
 
     public FecConfig config() {
@@ -135,7 +135,10 @@ public class FecZooModel extends ZooModel<FecZooModel> {
         return ComputationGraph.class;
     }
 
-    /** Builder with DL4J zoo options; defaults: 1000 classes, [3, 224, 224], Adam 1e-3 + weight decay 0.05. */
+    /**
+     * Builder with DL4J zoo options; defaults: 1000 classes, the entry's default input size, Adam 1e-3 with
+     * weight decay 0.05.
+     */
     public static class Builder<T extends FecZooModel> {
         private final Function<Builder<T>, T> factory;
         private int numClasses = 1000;
@@ -150,6 +153,13 @@ public class FecZooModel extends ZooModel<FecZooModel> {
 
         protected Builder(Function<Builder<T>, T> factory) {
             this.factory = factory;
+        }
+
+        /** The default input size of entry {@code name} (224 classifiers, 512 segmentation, 800 detection). */
+        protected Builder<T> defaultsOf(String name) {
+            int size = FecRegistry.defaultInputSize(FecConfig.named(name));
+            this.inputShape = new int[]{3, size, size};
+            return this;
         }
 
         public Builder<T> numClasses(int numClasses) {

@@ -33,6 +33,18 @@ class ZooEntriesTest {
     }
 
     @Test
+    void everyEntryBuildsAtItsDefaultSize() {
+        for (String name : FecConfig.NAMES) {
+            FecZooModel zoo = FecZooModel.builder(name).build();
+            int size = FecRegistry.defaultInputSize(zoo.config());
+            assertArrayEquals(new int[][]{{3, size, size}}, zoo.metaData().getInputShape());
+            ComputationGraph g = zoo.init();
+            assertEquals(FecRegistry.entry(name).parameters(), g.numParams(), name);
+        }
+        assertArrayEquals(new int[][]{{3, 512, 512}}, FecBaseSeg.builder().build().metaData().getInputShape());
+    }
+
+    @Test
     void registryListsEveryEntryWithExactParameterCounts() {
         List<FecRegistry.Entry> entries = FecRegistry.list();
         assertEquals(FecConfig.NAMES.size(), entries.size());

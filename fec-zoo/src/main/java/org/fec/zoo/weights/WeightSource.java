@@ -20,8 +20,9 @@ import java.util.Properties;
  * <li>environment variables {@code FEC_WEIGHTS_FEC_SMALL_IMAGENET_URL} (and {@code _SHA256} / {@code _ADLER32});</li>
  * <li>the properties file {@code <DL4J resources directory>/models/fec-weights.properties} with keys
  *     {@code fec_small.imagenet.url} (and {@code .sha256} / {@code .adler32});</li>
- * <li>a base URL ({@code fec.weights.baseurl} property, {@code FEC_WEIGHTS_BASEURL}, or the file's
- *     {@code baseurl}): {@code <base>/fec_small/fec_small_imagenet.zip}, checksums looked up as above.</li>
+ * <li>a base URL ({@code fec.weights.baseurl} property, {@code FEC_WEIGHTS_BASEURL}, the file's {@code baseurl},
+ *     or DL4J's {@code org.deeplearning4j.resources.baseurl} + {@code models}):
+ *     {@code <base>/fec_small/fec_small_imagenet.zip}, checksums looked up as above.</li>
  * </ol>
  * The cache is DL4J's: {@code ~/.deeplearning4j/models/<name>/} (see {@link DL4JResources#setBaseDirectory}).
  *
@@ -39,7 +40,7 @@ public record WeightSource(String name, String tag, String url, String sha256, L
         String url = lookup(name, t, "url", file);
         if (url == null) {
             String base = firstNonNull(System.getProperty("fec.weights.baseurl"), System.getenv("FEC_WEIGHTS_BASEURL"),
-                    file.getProperty("baseurl"));
+                    file.getProperty("baseurl"), dl4jBaseUrl());
             if (base == null) {
                 return null;
             }
@@ -49,6 +50,13 @@ public record WeightSource(String name, String tag, String url, String sha256, L
         String adler = lookup(name, t, "adler32", file);
         return new WeightSource(name, t, url, sha == null ? null : sha.toLowerCase(Locale.ROOT),
                 adler == null ? null : Long.parseLong(adler.trim()));
+    }
+
+    /** DL4J's own base URL override (property org.deeplearning4j.resources.baseurl), plus "models/". */
+    private static String dl4jBaseUrl() {
+        String base = System.getProperty(org.deeplearning4j.config.DL4JSystemProperties
+                .DL4J_RESOURCES_BASE_URL_PROPERTY);
+        return base == null ? null : (base.endsWith("/") ? base : base + "/") + "models";
     }
 
     /** How to configure a source or import a local checkpoint, for error messages. */
