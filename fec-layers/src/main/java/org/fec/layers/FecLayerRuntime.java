@@ -157,9 +157,8 @@ public class FecLayerRuntime extends SameDiffLayer {
             return new INDArray[0];
         }
         INDArray[] masks = new INDArray[conf.numDropPathBranches()];
-        double rate = conf.dropPathRate();
         for (int i = 0; i < masks.length; i++) {
-            masks[i] = Nd4j.rand(dataType, batch, 1).gt(rate).castTo(dataType).divi(1.0 - rate);
+            masks[i] = keepMask(batch);
         }
         dropMasks = masks;
         return masks;
@@ -271,19 +270,18 @@ public class FecLayerRuntime extends SameDiffLayer {
 
     private INDArray[] drawDropMasks(ShapeGraph g, long batch, boolean training) {
         INDArray[] masks = new INDArray[g.dropBranches];
-        double rate = fecConf().dropPathRate();
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             for (int i = 0; i < masks.length; i++) {
-                if (training && rate > 0) {
-                    // Keep each sample's branch with probability 1-rate and rescale, as timm's DropPath does.
-                    INDArray keep = Nd4j.rand(dataType, batch, 1).gt(rate).castTo(dataType);
-                    masks[i] = keep.divi(1.0 - rate);
-                } else {
-                    masks[i] = Nd4j.ones(dataType, batch, 1);
-                }
+                masks[i] = training ? keepMask(batch) : Nd4j.ones(dataType, batch, 1);
             }
         }
         return masks;
+    }
+
+    /** Keeps each sample's branch with probability 1 - rate and rescales it, as timm's DropPath does. */
+    private INDArray keepMask(long batch) {
+        double rate = fecConf().dropPathRate();
+        return Nd4j.rand(dataType, batch, 1).gt(rate).castTo(dataType).divi(1.0 - rate);
     }
 
     private void putDropMasks(Map<String, INDArray> ph, ShapeGraph g) {
