@@ -20,6 +20,9 @@ public final class FecCli {
             "         [--non-strict]",
             "      Writes a DL4J model zip (with the entry name and preprocessing) from PyTorch checkpoints. A",
             "      classifier checkpoint also imports into a _seg/_det backbone (head and final norm skipped).",
+            "  validate --model NAME --checkpoint FILE [...] --data DIR [--batch B] [--workers W] [--size S]",
+            "      Top-1, top-5 and loss on an ImageNet-style folder (<DIR>/<class>/<image>) with the evaluation",
+            "      transform (shorter side to size/0.9, bicubic, centre crop, ImageNet mean/std).",
             "  list",
             "      The zoo entries: configuration, parameters, multiply-adds at the default input, preprocessing.",
             "  bench --model NAME --batch B [--size S] [--warmup W] [--runs R] [--no-resnet]",
@@ -56,6 +59,9 @@ public final class FecCli {
                     return 0;
                 case "import":
                     Import.run(args);
+                    return 0;
+                case "validate":
+                    Validate.run(args);
                     return 0;
                 case "list":
                     ListModels.run();
