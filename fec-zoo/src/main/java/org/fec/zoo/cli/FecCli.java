@@ -20,6 +20,16 @@ public final class FecCli {
             "         [--non-strict]",
             "      Writes a DL4J model zip (with the entry name and preprocessing) from PyTorch checkpoints. A",
             "      classifier checkpoint also imports into a _seg/_det backbone (head and final norm skipped).",
+            "  demo [--epochs E] [--ui-port P] [--no-ui]",
+            "      Trains FEC-Small on the embedded Fashion-MNIST subset with the DL4J dashboard, then validates.",
+            "  train --model NAME --data DIR [--output OUT] [--epochs E] [--batch B] [--lr LR] [--size S]",
+            "        [--warmup-epochs W] [--weight-decay WD] [--drop-path DP] [--label-smoothing LS]",
+            "        [--min-scale M] [--workers W] [--seed S] [--checkpoint FILE ...] [--resume]",
+            "        [--ui] [--ui-port P] [--stats-file F]",
+            "      Trains a classifier on DIR/train and validates on DIR/val after every epoch; OUT/last.zip and",
+            "      OUT/best.zip are written after every epoch; --resume continues from OUT/last.zip.",
+            "  ui --stats-file F [--port P]",
+            "      Serves statistics stored by train --stats-file in the DL4J UI dashboard.",
             "  validate --model NAME --checkpoint FILE [...] --data DIR [--batch B] [--workers W] [--size S]",
             "      Top-1, top-5 and loss on an ImageNet-style folder (<DIR>/<class>/<image>) with the evaluation",
             "      transform (shorter side to size/0.9, bicubic, centre crop, ImageNet mean/std).",
@@ -59,6 +69,15 @@ public final class FecCli {
                     return 0;
                 case "import":
                     Import.run(args);
+                    return 0;
+                case "demo":
+                    Demo.run(args);
+                    return 0;
+                case "train":
+                    Train.run(args);
+                    return 0;
+                case "ui":
+                    Ui.run(args);
                     return 0;
                 case "validate":
                     Validate.run(args);

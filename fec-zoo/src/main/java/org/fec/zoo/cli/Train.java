@@ -1,0 +1,65 @@
+package org.fec.zoo.cli;
+
+import org.fec.zoo.train.TrainConfig;
+import org.fec.zoo.train.Trainer;
+
+import java.nio.file.Path;
+import java.util.Set;
+
+/** {@code fec train}: classification training on an ImageNet-style folder. */
+final class Train {
+
+    private Train() {
+    }
+
+    static TrainConfig parse(String[] argv) {
+        Args a = new Args(argv, 1, Set.of("model", "data", "output", "epochs", "batch", "lr", "warmup-epochs",
+                "weight-decay", "drop-path", "label-smoothing", "size", "min-scale", "workers", "seed", "checkpoint",
+                "ui-port", "stats-file"), Set.of("resume", "ui"));
+        TrainConfig c = new TrainConfig();
+        c.model = a.optional("model", c.model);
+        Args.model(c.model);
+        c.data = Path.of(a.required("data"));
+        c.output = Path.of(a.optional("output", c.output.toString()));
+        c.epochs = a.integer("epochs", c.epochs);
+        c.batch = a.integer("batch", c.batch);
+        c.lr = a.optional("lr", null) == null ? null : number(a, "lr");
+        c.warmupEpochs = a.integer("warmup-epochs", c.warmupEpochs);
+        c.weightDecay = a.optional("weight-decay", null) == null ? c.weightDecay : number(a, "weight-decay");
+        c.dropPath = a.optional("drop-path", null) == null ? c.dropPath : number(a, "drop-path");
+        c.labelSmoothing = a.optional("label-smoothing", null) == null ? c.labelSmoothing
+                : number(a, "label-smoothing");
+        c.size = a.integer("size", c.size);
+        c.minScale = a.optional("min-scale", null) == null ? c.minScale : number(a, "min-scale");
+        c.workers = a.integer("workers", c.workers);
+        c.seed = a.integer("seed", (int) c.seed);
+        c.resume = a.flag("resume");
+        for (String ck : a.all("checkpoint")) {
+            c.initCheckpoints.add(Path.of(ck));
+        }
+        if (a.flag("ui") || a.optional("ui-port", null) != null) {
+            c.uiPort = a.integer("ui-port", 9000);
+        }
+        c.statsFile = a.optional("stats-file", null) == null ? null : Path.of(a.optional("stats-file", null));
+        if (c.epochs < 1 || c.batch < 1 || c.size < 32 || c.size % 32 != 0) {
+            throw new Args.UsageException("need --epochs >= 1, --batch >= 1 and --size a multiple of 32");
+        }
+        return c;
+    }
+
+    private static double number(Args a, String name) {
+        try {
+            return Double.parseDouble(a.optional(name, null));
+        } catch (NumberFormatException e) {
+            throw new Args.UsageException("--" + name + " expects a number");
+        }
+    }
+
+    static void run(String[] argv) throws Exception {
+        TrainConfig c = parse(argv);
+        Trainer.Result r = new Trainer(c, System.err).run();
+        System.out.printf("trained %s for %d epochs (%d iterations); last validation %s; best top1 %.4f; "
+                + "checkpoints in %s%n", c.model, r.epochsDone(), r.iterations(), r.lastValidation(), r.bestTop1(),
+                c.output);
+    }
+}

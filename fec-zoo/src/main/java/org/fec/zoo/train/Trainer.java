@@ -1,0 +1,213 @@
+package org.fec.zoo.train;
+
+import org.deeplearning4j.core.storage.StatsStorage;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.ui.api.UIServer;
+import org.deeplearning4j.ui.model.stats.StatsListener;
+import org.deeplearning4j.ui.model.storage.InMemoryStatsStorage;
+import org.deeplearning4j.ui.model.storage.sqlite.J7FileStatsStorage;
+import org.deeplearning4j.util.ModelSerializer;
+import org.fec.datavec.EvalTransform;
+import org.fec.datavec.ImageFolder;
+import org.fec.datavec.ImageFolderIterator;
+import org.fec.datavec.TrainTransform;
+import org.fec.zoo.FecFineTune;
+import org.fec.zoo.FecModels;
+import org.fec.zoo.FecZooModel;
+import org.fec.zoo.Preprocessing;
+import org.fec.zoo.Validation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Classification training of an FEC model on ImageNet-style folders: checkpoints after every epoch (model,
+ * updater state, epoch, iteration, best top-1, seed) written to a temporary file and renamed, resumable; the best
+ * top-1 kept as {@code best.zip}; validation after every epoch; a console progress line; optionally the DL4J UI.
+ */
+public final class Trainer {
+
+    public static final String LAST = "last.zip";
+    public static final String BEST = "best.zip";
+    static final String STATE_KEY = "fec-train-state";
+
+    /** Outcome of a run. */
+    public record Result(int epochsDone, long iterations, Validation.Metrics lastValidation, double bestTop1,
+                         int skippedImages) {
+    }
+
+    private final TrainConfig c;
+    private final PrintStream progress;
+
+    public Trainer(TrainConfig config, PrintStream progress) {
+        this.c = config;
+        this.progress = progress;
+    }
+
+    public Result run() throws IOException {
+        ImageFolder train = ImageFolder.scan(c.data.resolve("train"));
+        ImageFolder val = ImageFolder.scan(c.data.resolve("val"));
+        if (!train.classes().equals(val.classes())) {
+            throw new IOException("train/ and val/ of " + c.data + " have different class folders");
+        }
+        int classes = train.classes().size();
+        int itersPerEpoch = (train.samples().size() + c.batch - 1) / c.batch;
+        Files.createDirectories(c.output);
+
+        ComputationGraph model;
+        int startEpoch = 0;
+        double bestTop1 = -1;
+        Path last = c.output.resolve(LAST);
+        if (c.resume) {
+            if (!Files.isRegularFile(last)) {
+                throw new IOException("Nothing to resume: " + last + " does not exist");
+            }
+            model = ModelSerializer.restoreComputationGraph(last.toFile(), true);
+            Map<String, String> state = ModelSerializer.getObjectFromFile(last.toFile(), STATE_KEY);
+            startEpoch = Integer.parseInt(state.get("epoch"));
+            bestTop1 = Double.parseDouble(state.get("bestTop1"));
+            progress.printf("resuming %s at epoch %d (iteration %d)%n", last, startEpoch + 1, model.getIterationCount());
+        } else {
+            model = newModel(classes, itersPerEpoch);
+        }
+        UIServer ui = null;
+        StatsStorage stats = null;
+        if (c.uiPort != null || c.statsFile != null) {
+            stats = c.statsFile != null ? new J7FileStatsStorage(c.statsFile.toFile()) : new InMemoryStatsStorage();
+            model.setListeners(new StatsListener(stats));
+            if (c.uiPort != null) {
+                System.setProperty("org.deeplearning4j.ui.port", Integer.toString(c.uiPort));
+                ui = UIServer.getInstance();
+                ui.attach(stats);
+                progress.printf("DL4J UI dashboard: http://localhost:%d/train/overview%n", ui.getPort());
+            }
+        }
+
+        Preprocessing pre = Preprocessing.of(c.model);
+        EvalTransform evalTransform = new EvalTransform(c.size, pre.cropPct(), pre.mean(), pre.std());
+        Validation.Metrics metrics = null;
+        int skipped = 0;
+        long ranIterations = 0;
+        for (int epoch = startEpoch; epoch < c.epochs; epoch++) {
+            Nd4j.getRandom().setSeed(c.seed + epoch);
+            TrainTransform t = new TrainTransform(c.size, c.minScale, pre.mean(), pre.std(), c.seed * 31 + epoch);
+            long start = System.nanoTime();
+            double lossSum = 0;
+            int seen = 0, it = 0;
+            try (ImageFolderIterator data = new ImageFolderIterator(train, t::apply, c.batch, c.workers, 3, true,
+                    c.seed + epoch)) {
+                while (data.hasNext()) {
+                    DataSet ds = data.next();
+                    smoothLabels(ds.getLabels(), classes);
+                    model.fit(ds);
+                    lossSum += model.score() * ds.numExamples();
+                    seen += ds.numExamples();
+                    it++;
+                    ranIterations++;
+                    printProgress(epoch, it, itersPerEpoch, lossSum / seen, model, seen, start);
+                    if (c.stopAfterIterations > 0 && ranIterations >= c.stopAfterIterations) {
+                        progress.println();
+                        progress.println("stopping after " + ranIterations + " iterations (as asked)");
+                        return new Result(epoch, model.getIterationCount(), metrics, bestTop1, skipped);
+                    }
+                }
+                skipped += data.skippedImages();
+            }
+            progress.println();
+            try (ImageFolderIterator valData = new ImageFolderIterator(val, evalTransform::apply, c.batch, c.workers,
+                    2, false, 0)) {
+                metrics = Validation.evaluate(model, valData, null);
+                skipped += valData.skippedImages();
+            }
+            model.incrementEpochCount();
+            boolean best = metrics.top1() > bestTop1;
+            bestTop1 = Math.max(bestTop1, metrics.top1());
+            progress.printf("epoch %d/%d: train loss %.4f, validation %s%s%s%n", epoch + 1, c.epochs, lossSum / seen,
+                    metrics, best ? " (best)" : "", skipped > 0 ? ", " + skipped + " unreadable images skipped" : "");
+            saveCheckpoint(model, epoch + 1, bestTop1, best);
+        }
+        if (ui != null) {
+            progress.printf("training done; the dashboard stays up at http://localhost:%d/train/overview%n",
+                    ui.getPort());
+        }
+        return new Result(c.epochs, model.getIterationCount(), metrics, bestTop1, skipped);
+    }
+
+    private ComputationGraph newModel(int classes, int itersPerEpoch) throws IOException {
+        WarmupCosineSchedule schedule = new WarmupCosineSchedule(c.peakLr(), c.minLr, c.warmupLr,
+                c.warmupEpochs * itersPerEpoch, c.epochs * itersPerEpoch);
+        Adam adam = new Adam(schedule);
+        if (c.initCheckpoints.isEmpty()) {
+            return FecZooModel.builder(c.model).numClasses(classes).inputShape(new int[]{3, c.size, c.size})
+                    .updater(adam).weightDecay(c.weightDecay).dropPathRate(c.dropPath).seed(c.seed).build().init();
+        }
+        ComputationGraph start = FecModels.load(c.model, c.initCheckpoints, null, DataType.FLOAT, false).graph();
+        return FecFineTune.newHead(start, classes, false, adam);
+    }
+
+    /** Label smoothing: y (1 - eps) + eps / K. */
+    private void smoothLabels(INDArray oneHot, int classes) {
+        if (c.labelSmoothing > 0) {
+            oneHot.muli(1 - c.labelSmoothing).addi(c.labelSmoothing / classes);
+        }
+    }
+
+    private long lastPrint;
+
+    private void printProgress(int epoch, int it, int iters, double loss, ComputationGraph model, int seen,
+                               long start) {
+        long now = System.nanoTime();
+        if (now - lastPrint < 1_000_000_000L && it != iters) {
+            return;
+        }
+        lastPrint = now;
+        double secs = (now - start) / 1e9;
+        double rate = seen / Math.max(secs, 1e-9);
+        double eta = (iters - it) * (secs / it);
+        int width = 30, filled = (int) ((long) width * it / iters);
+        double lr = currentLr(model);
+        progress.printf("\repoch %d/%d [%s%s] %d/%d loss %.4f lr %.2e %.1f img/s ETA %ds ", epoch + 1, c.epochs,
+                "=".repeat(filled), " ".repeat(width - filled), it, iters, loss, lr, rate, Math.round(eta));
+    }
+
+    private static double currentLr(ComputationGraph model) {
+        org.nd4j.linalg.learning.config.IUpdater u = ((org.deeplearning4j.nn.conf.layers.BaseLayer) model
+                .getLayer(org.fec.zoo.FecGraphs.HEAD).conf().getLayer()).getUpdaterByParam("W");
+        return u.getLearningRate(model.getIterationCount(), model.getEpochCount());
+    }
+
+    private void saveCheckpoint(ComputationGraph model, int epochsDone, double bestTop1, boolean best)
+            throws IOException {
+        Path tmp = Files.createTempFile(c.output, LAST, ".part");
+        try {
+            ModelSerializer.writeModel(model, tmp.toFile(), true);
+            Map<String, String> state = new HashMap<>();
+            state.put("epoch", Integer.toString(epochsDone));
+            state.put("iteration", Integer.toString(model.getIterationCount()));
+            state.put("bestTop1", Double.toString(bestTop1));
+            state.put("seed", Long.toString(c.seed));
+            state.put("model", c.model);
+            ModelSerializer.addObjectToFile(tmp.toFile(), STATE_KEY, state);
+            if (best) {
+                Path bestTmp = Files.createTempFile(c.output, BEST, ".part");
+                Files.copy(tmp, bestTmp, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(bestTmp, c.output.resolve(BEST), StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
+            }
+            Files.move(tmp, c.output.resolve(LAST), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}
