@@ -16,6 +16,8 @@ public final class FecCli {
             "      Runs a model on a float32 NCHW .npy. A classifier writes its logits to OUT (.npy); a backbone",
             "      writes its four stage outputs to OUT_norm0.npy, OUT_norm2.npy, OUT_norm4.npy, OUT_norm6.npy",
             "      (a trailing .npy of OUT is dropped). FILE: .pth, .pth.tar (PyTorch) or a DL4J model zip.",
+            "  bench-data --data DIR [--size S] [--batch B] [--workers W] [--images N]",
+            "      Images/s of the training input pipeline alone (decode, random-resized crop, flip, normalise).",
             "  import --model NAME --checkpoint FILE [--checkpoint FILE2 ...] --output OUT.zip [--num-classes N]",
             "         [--non-strict]",
             "      Writes a DL4J model zip (with the entry name and preprocessing) from PyTorch checkpoints. A",
@@ -66,6 +68,9 @@ public final class FecCli {
                     return 0;
                 case "bench":
                     Bench.run(args);
+                    return 0;
+                case "bench-data":
+                    BenchData.run(args);
                     return 0;
                 case "import":
                     Import.run(args);

@@ -37,4 +37,20 @@ class BenchCliTest {
         assertEquals(2, FecCli.run(new String[]{"bench", "--model", "fec_small", "--size", "64"}));
         assertEquals(2, FecCli.run(new String[]{"frobnicate"}));
     }
+
+    @Test
+    void inputPipelineBenchmarkRuns(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        org.fec.zoo.train.TrainerTest.tinyDataset(dir);
+        PrintStream realOut = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, FecCli.run(new String[]{"bench-data", "--data", dir.resolve("train").toString(),
+                    "--size", "64", "--batch", "4"}));
+        } finally {
+            System.setOut(realOut);
+        }
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.matches("(?s)input pipeline: [0-9.]+ images/s \\(20 images, 64x64.*"), text);
+    }
 }

@@ -26,10 +26,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Training end to end on a tiny synthetic folder: checkpoints, kill and resume, dashboard, validate agreement. */
-class TrainerTest {
+public class TrainerTest {
 
     /** Two classes: a bright square in the top-left or in the bottom-right corner. */
-    static Path tinyDataset(Path dir) throws IOException {
+    public static Path tinyDataset(Path dir) throws IOException {
         for (String split : new String[]{"train", "val"}) {
             for (int c = 0; c < 2; c++) {
                 for (int i = 0; i < (split.equals("train") ? 12 : 4); i++) {

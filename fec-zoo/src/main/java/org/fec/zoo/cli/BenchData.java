@@ -1,0 +1,42 @@
+package org.fec.zoo.cli;
+
+import org.fec.datavec.ImageFolder;
+import org.fec.datavec.ImageFolderIterator;
+import org.fec.datavec.TrainTransform;
+import org.fec.zoo.Preprocessing;
+
+import java.nio.file.Path;
+import java.util.Set;
+
+/** {@code fec bench-data}: images/s of the training input pipeline alone (decode, augment, batch). */
+final class BenchData {
+
+    private BenchData() {
+    }
+
+    static void run(String[] argv) throws Exception {
+        Args a = new Args(argv, 1, Set.of("data", "size", "batch", "workers", "images"), Set.of());
+        ImageFolder folder = ImageFolder.scan(Path.of(a.required("data")));
+        int size = a.integer("size", 224);
+        int batch = a.integer("batch", 32);
+        int workers = a.integer("workers", Math.max(1, Runtime.getRuntime().availableProcessors()));
+        int limit = a.integer("images", Math.min(2000, folder.samples().size()));
+        Preprocessing pre = Preprocessing.of("fec_small");
+        TrainTransform t = new TrainTransform(size, 0.08, pre.mean(), pre.std(), 1);
+        try (ImageFolderIterator it = new ImageFolderIterator(folder, t::apply, batch, workers, 3, true, 1)) {
+            int seen = 0;
+            long start = 0;
+            while (it.hasNext() && seen < limit) {
+                int n = it.next().numExamples();
+                if (start == 0) {
+                    start = System.nanoTime();   // the first batch includes start-up
+                    continue;
+                }
+                seen += n;
+            }
+            double secs = (System.nanoTime() - start) / 1e9;
+            System.out.printf("input pipeline: %.1f images/s (%d images, %dx%d, batch %d, %d decoding threads)%n",
+                    seen / secs, seen, size, size, batch, workers);
+        }
+    }
+}
