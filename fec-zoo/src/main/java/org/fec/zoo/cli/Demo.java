@@ -11,7 +11,8 @@ import java.util.Set;
 /**
  * {@code fec demo}: trains FEC-Small on the Fashion-MNIST subset embedded in the repository (data/fashion-mnist,
  * 6000 training and 1000 held-out images of 10 classes, 28x28 upscaled to 32x32) with the DL4J dashboard running,
- * then validates the best checkpoint with {@code fec validate}'s code path.
+ * then validates the best checkpoint with {@code fec validate}'s code path and writes the cluster maps of one
+ * held-out image.
  */
 final class Demo {
 
@@ -51,6 +52,10 @@ final class Demo {
         FecCli.run(new String[]{"validate", "--model", "fec_small", "--checkpoint",
                 c.output.resolve(Trainer.BEST).toString(), "--data", data.resolve("val").toString(), "--size", "32",
                 "--batch", "128"});
+        Path firstImage = org.fec.datavec.ImageFolder.scan(data.resolve("val")).samples().get(0).file();
+        FecCli.run(new String[]{"visualize", "--model", "fec_small", "--checkpoint",
+                c.output.resolve(Trainer.BEST).toString(), "--image", firstImage.toString(), "--output",
+                c.output.resolve("clusters").toString(), "--size", "32", "--num-clusters", "4"});
         System.out.println("demo: statistics in " + c.statsFile + " (view them with: fec ui --stats-file "
                 + c.statsFile + ")");
         if (c.uiPort != null) {

@@ -35,6 +35,9 @@ public final class FecCli {
             "  validate --model NAME --checkpoint FILE [...] --data DIR [--batch B] [--workers W] [--size S]",
             "      Top-1, top-5 and loss on an ImageNet-style folder (<DIR>/<class>/<image>) with the evaluation",
             "      transform (shorter side to size/0.9, bicubic, centre crop, ImageNet mean/std).",
+            "  visualize --model NAME --checkpoint FILE [...] --image IMG --output PREFIX [--num-clusters K] [--size S]",
+            "      Cluster maps of one image: PREFIX_overlay.png (k-means groups of the last stage) and",
+            "      PREFIX_stage{1,2,3}.png (ClusterPool assignments composed back to pixels).",
             "  list",
             "      The zoo entries: configuration, parameters, multiply-adds at the default input, preprocessing.",
             "  bench --model NAME --batch B [--size S] [--warmup W] [--runs R] [--no-resnet]",
@@ -83,6 +86,9 @@ public final class FecCli {
                     return 0;
                 case "ui":
                     Ui.run(args);
+                    return 0;
+                case "visualize":
+                    Visualize.run(args);
                     return 0;
                 case "validate":
                     Validate.run(args);

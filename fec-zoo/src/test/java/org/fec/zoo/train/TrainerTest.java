@@ -151,5 +151,6 @@ public class TrainerTest {
         assertTrue(text.contains("demo: trained fec_small") && text.contains("(8 images)"), text);
         assertTrue(Files.isRegularFile(dir.resolve("demo").resolve(Trainer.BEST)));
         assertTrue(Files.isRegularFile(dir.resolve("demo").resolve("stats.db")));
+        assertTrue(Files.isRegularFile(dir.resolve("demo").resolve("clusters_overlay.png")));
     }
 }
