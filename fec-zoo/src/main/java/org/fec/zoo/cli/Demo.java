@@ -30,7 +30,7 @@ final class Demo {
         c.model = "fec_small";
         c.data = data;
         c.output = Path.of(a.optional("output", "fec-demo-output"));
-        c.epochs = a.integer("epochs", 6);
+        c.epochs = a.integer("epochs", 7);
         c.batch = 128;
         c.lr = 5e-3;
         c.warmupEpochs = 1;
