@@ -79,6 +79,18 @@ final class Args {
         }
     }
 
+    /** The repeated --checkpoint values as paths (at least one). */
+    List<java.nio.file.Path> checkpoints() {
+        List<java.nio.file.Path> out = new ArrayList<>();
+        for (String c : all("checkpoint")) {
+            out.add(java.nio.file.Path.of(c));
+        }
+        if (out.isEmpty()) {
+            throw new UsageException("Missing required option --checkpoint");
+        }
+        return out;
+    }
+
     /** A wrong command line: printed with the usage, exit code 2. */
     static final class UsageException extends RuntimeException {
         UsageException(String message) {

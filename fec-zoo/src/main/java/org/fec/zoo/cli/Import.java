@@ -4,7 +4,6 @@ import org.fec.zoo.FecImport;
 import org.fec.zoo.FecModels;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -18,13 +17,7 @@ final class Import {
         Args a = new Args(argv, 1, Set.of("model", "num-classes", "checkpoint", "output"), Set.of("non-strict"));
         String model = a.required("model");
         Args.model(model);
-        List<Path> checkpoints = new ArrayList<>();
-        for (String c : a.all("checkpoint")) {
-            checkpoints.add(Path.of(c));
-        }
-        if (checkpoints.isEmpty()) {
-            throw new Args.UsageException("Missing required option --checkpoint");
-        }
+        List<Path> checkpoints = a.checkpoints();
         Path output = Path.of(a.required("output"));
         Integer numClasses = a.optional("num-classes", null) == null ? null : a.integer("num-classes", 1000);
         FecModels.Loaded loaded = FecImport.importCheckpoint(model, checkpoints, numClasses, !a.flag("non-strict"),

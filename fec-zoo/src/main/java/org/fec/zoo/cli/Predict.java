@@ -9,7 +9,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,13 +24,7 @@ final class Predict {
                 Set.of("non-strict"));
         String model = a.required("model");
         FecConfig config = Args.model(model);
-        List<Path> checkpoints = new ArrayList<>();
-        for (String c : a.all("checkpoint")) {
-            checkpoints.add(Path.of(c));
-        }
-        if (checkpoints.isEmpty()) {
-            throw new Args.UsageException("Missing required option --checkpoint");
-        }
+        List<Path> checkpoints = a.checkpoints();
         Path input = Path.of(a.required("input"));
         String output = a.required("output");
         DataType dataType = switch (a.optional("dtype", "float")) {

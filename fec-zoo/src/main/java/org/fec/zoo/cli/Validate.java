@@ -10,7 +10,6 @@ import org.fec.zoo.Validation;
 import org.nd4j.linalg.api.buffer.DataType;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -25,13 +24,7 @@ final class Validate {
                 Set.of("non-strict"));
         String model = a.required("model");
         Args.model(model);
-        List<Path> checkpoints = new ArrayList<>();
-        for (String c : a.all("checkpoint")) {
-            checkpoints.add(Path.of(c));
-        }
-        if (checkpoints.isEmpty()) {
-            throw new Args.UsageException("Missing required option --checkpoint");
-        }
+        List<Path> checkpoints = a.checkpoints();
         int batch = a.integer("batch", 32);
         int workers = a.integer("workers", Math.max(1, Runtime.getRuntime().availableProcessors()));
         Preprocessing pre = Preprocessing.of(model);

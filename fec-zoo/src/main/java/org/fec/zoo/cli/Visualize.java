@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -33,13 +32,7 @@ final class Visualize {
                 Set.of("non-strict"));
         String model = a.required("model");
         Args.model(model);
-        List<Path> checkpoints = new ArrayList<>();
-        for (String c : a.all("checkpoint")) {
-            checkpoints.add(Path.of(c));
-        }
-        if (checkpoints.isEmpty()) {
-            throw new Args.UsageException("Missing required option --checkpoint");
-        }
+        List<Path> checkpoints = a.checkpoints();
         Path image = Path.of(a.required("image"));
         String out = a.required("output");
         String base = out.endsWith(".png") ? out.substring(0, out.length() - 4) : out;
