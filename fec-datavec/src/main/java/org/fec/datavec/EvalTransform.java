@@ -3,8 +3,6 @@ package org.fec.datavec;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Size;
-import org.datavec.image.loader.NativeImageLoader;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.IOException;
@@ -12,9 +10,7 @@ import java.nio.file.Path;
 
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
-import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2RGB;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_CUBIC;
-import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 /**
@@ -26,15 +22,12 @@ public final class EvalTransform {
 
     private final int size;
     private final double cropPct;
-    private final double[] mean;
-    private final double[] std;
-    private final NativeImageLoader loader = new NativeImageLoader();
+    private final Normalization normalization;
 
     public EvalTransform(int size, double cropPct, double[] mean, double[] std) {
         this.size = size;
         this.cropPct = cropPct;
-        this.mean = mean.clone();
-        this.std = std.clone();
+        this.normalization = new Normalization(mean, std);
     }
 
     /** The FEC default: 224, crop_pct 0.9, ImageNet mean and std. */
@@ -66,21 +59,13 @@ public final class EvalTransform {
         int newH = h <= w ? shorter : (int) ((long) h * shorter / w);
         int newW = h <= w ? (int) ((long) w * shorter / h) : shorter;
         Mat resized = new Mat();
-        Mat rgb = new Mat();
         try {
             resize(bgr, resized, new Size(newW, newH), 0, 0, INTER_CUBIC);
             int top = (int) Math.round((newH - size) / 2.0), left = (int) Math.round((newW - size) / 2.0);
             Mat crop = new Mat(resized, new Rect(left, top, size, size));
-            cvtColor(crop, rgb, COLOR_BGR2RGB);
-            INDArray x = loader.asMatrix(rgb).castTo(DataType.FLOAT).divi(255.0);   // [1, 3, size, size]
-            for (int c = 0; c < 3; c++) {
-                x.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(c))
-                        .subi(mean[c]).divi(std[c]);
-            }
-            return x;
+            return normalization.toTensor(crop);
         } finally {
             resized.release();
-            rgb.release();
         }
     }
 }

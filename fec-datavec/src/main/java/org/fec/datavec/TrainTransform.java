@@ -3,10 +3,7 @@ package org.fec.datavec;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Size;
-import org.datavec.image.loader.NativeImageLoader;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -15,9 +12,7 @@ import java.util.SplittableRandom;
 import static org.bytedeco.opencv.global.opencv_core.flip;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
-import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2RGB;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_CUBIC;
-import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 /**
@@ -30,16 +25,13 @@ public final class TrainTransform {
 
     private final int size;
     private final double minScale;
-    private final double[] mean;
-    private final double[] std;
+    private final Normalization normalization;
     private final SplittableRandom seeds;
-    private final NativeImageLoader loader = new NativeImageLoader();
 
     public TrainTransform(int size, double minScale, double[] mean, double[] std, long seed) {
         this.size = size;
         this.minScale = minScale;
-        this.mean = mean.clone();
-        this.std = std.clone();
+        this.normalization = new Normalization(mean, std);
         this.seeds = new SplittableRandom(seed);
     }
 
@@ -53,23 +45,16 @@ public final class TrainTransform {
             throw new IOException("Cannot decode image " + file);
         }
         Mat resized = new Mat();
-        Mat rgb = new Mat();
         try {
             Rect box = randomCrop(bgr.cols(), bgr.rows(), rnd);
             resize(new Mat(bgr, box), resized, new Size(size, size), 0, 0, INTER_CUBIC);
             if (rnd.nextBoolean()) {
                 flip(resized, resized, 1);
             }
-            cvtColor(resized, rgb, COLOR_BGR2RGB);
-            INDArray x = loader.asMatrix(rgb).castTo(DataType.FLOAT).divi(255.0);
-            for (int c = 0; c < 3; c++) {
-                x.get(NDArrayIndex.all(), NDArrayIndex.point(c)).subi(mean[c]).divi(std[c]);
-            }
-            return x;
+            return normalization.toTensor(resized);
         } finally {
             bgr.release();
             resized.release();
-            rgb.release();
         }
     }
 

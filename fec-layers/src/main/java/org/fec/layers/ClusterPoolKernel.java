@@ -18,7 +18,7 @@ final class ClusterPoolKernel implements Kernel {
     private final Regions regions;           // single "head" of depth o
     private final long ch, cw;               // centre grid of a region
 
-    private INDArray x, columns, mask, countPlusOne;
+    private INDArray x, columns, skipKernel, mask, countPlusOne;
     private GroupNormOp norm;
 
     ClusterPoolKernel(ClusterPool conf, long[] shape) {
@@ -39,7 +39,8 @@ final class ClusterPoolKernel implements Kernel {
     public INDArray forward(INDArray input, Map<String, INDArray> p, INDArray[] dropPaths) {
         x = Tensors.contiguous(input).reshape(b * h * w, c);
         columns = im2col(Tensors.contiguous(input));                                  // [B*H/2*W/2, 9C]
-        INDArray skip = Tensors.linear(columns, skipKernel(p.get(SKIP_W)), p.get(SKIP_B));
+        skipKernel = skipKernel(p.get(SKIP_W));
+        INDArray skip = Tensors.linear(columns, skipKernel, p.get(SKIP_B));
 
         INDArray f = regions.split(Tensors.linear(x, p.get(F_W), p.get(F_B)));      // [maps, n, o]
         INDArray v = regions.split(Tensors.linear(x, p.get(V_W), p.get(V_B)));
@@ -60,9 +61,8 @@ final class ClusterPoolKernel implements Kernel {
     public INDArray backward(INDArray epsilon, Map<String, INDArray> p, Map<String, INDArray> g) {
         INDArray dOut = epsilon.dup('c').reshape(b * h * w / 4, o);
         // skip = conv3x3/2(x) as columns x kernel^T
-        INDArray kernel = skipKernel(p.get(SKIP_W));
         INDArray dKernel = Nd4j.createUninitialized(dOut.dataType(), o, 9 * c);
-        INDArray dColumns = Tensors.linearBackward(dOut, columns, kernel, dKernel, g.get(SKIP_B), true);
+        INDArray dColumns = Tensors.linearBackward(dOut, columns, skipKernel, dKernel, g.get(SKIP_B), true);
         g.get(SKIP_W).assign(dKernel.reshape(o, 3, 3, c).permute(0, 3, 1, 2));
         INDArray dx = col2im(dColumns);
 

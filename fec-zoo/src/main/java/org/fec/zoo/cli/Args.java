@@ -50,6 +50,11 @@ final class Args {
         return v == null ? fallback : v.get(v.size() - 1);
     }
 
+    /** An integer option, or null when it is absent. */
+    Integer optionalInteger(String name) {
+        return optional(name, null) == null ? null : integer(name, 0);
+    }
+
     List<String> all(String name) {
         return values.getOrDefault(name, List.of());
     }

@@ -19,7 +19,7 @@ final class Import {
         Args.model(model);
         List<Path> checkpoints = a.checkpoints();
         Path output = Path.of(a.required("output"));
-        Integer numClasses = a.optional("num-classes", null) == null ? null : a.integer("num-classes", 1000);
+        Integer numClasses = a.optionalInteger("num-classes");
         FecModels.Loaded loaded = FecImport.importCheckpoint(model, checkpoints, numClasses, !a.flag("non-strict"),
                 output);
         System.out.println(model + ": " + loaded.report());

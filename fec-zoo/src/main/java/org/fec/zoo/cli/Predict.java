@@ -32,7 +32,7 @@ final class Predict {
             case "double" -> DataType.DOUBLE;
             default -> throw new Args.UsageException("--dtype must be float or double");
         };
-        Integer numClasses = a.optional("num-classes", null) == null ? null : a.integer("num-classes", 1000);
+        Integer numClasses = a.optionalInteger("num-classes");
 
         INDArray x = Npy.read(input);
         if (x.rank() != 4 || x.size(1) != 3) {

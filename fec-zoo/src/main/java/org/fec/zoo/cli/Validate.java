@@ -30,7 +30,7 @@ final class Validate {
         Preprocessing pre = Preprocessing.of(model);
         int size = a.integer("size", pre.size());
         ImageFolder folder = ImageFolder.scan(Path.of(a.required("data")));
-        Integer numClasses = a.optional("num-classes", null) == null ? null : a.integer("num-classes", 1000);
+        Integer numClasses = a.optionalInteger("num-classes");
         ComputationGraph g = FecModels.load(model, checkpoints, numClasses, DataType.FLOAT, !a.flag("non-strict"))
                 .graph();
         EvalTransform t = new EvalTransform(size, pre.cropPct(), pre.mean(), pre.std());
