@@ -79,6 +79,11 @@ public final class FecGraphs {
             return this;
         }
 
+        /** The parameters' data type. */
+        public DataType dataType() {
+            return dataType;
+        }
+
         public Options dataType(DataType dataType) {
             this.dataType = dataType;
             return this;
@@ -127,7 +132,27 @@ public final class FecGraphs {
     }
 
     public static ComputationGraphConfiguration configuration(FecConfig c, Options o) {
-        ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
+        ComputationGraphConfiguration.GraphBuilder g = graphBuilder(o);
+        String previous = addBackbone(g, c, o, INPUT);
+        if (c.forkFeat()) {
+            g.setOutputs(FEATURES.toArray(new String[0]));
+        } else {
+            g.addLayer(FINAL_NORM, new GroupNorm(c.dim(3), true), previous);
+            g.addLayer(GLOBAL_POOL, new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), FINAL_NORM);
+            g.addLayer(HEAD, new DenseLayer.Builder().nIn(c.dim(3)).nOut(o.numClasses)
+                    .activation(Activation.IDENTITY)
+                    .weightInit(o.headWeightInit)
+                    .biasInit(0).build(), GLOBAL_POOL);
+            g.addLayer(OUTPUT, new LossLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                    .activation(Activation.SOFTMAX).build(), HEAD);
+            g.setOutputs(OUTPUT);
+        }
+        return g.build();
+    }
+
+    /** A graph builder with the options' global settings and the image input {@value #INPUT}. */
+    public static ComputationGraphConfiguration.GraphBuilder graphBuilder(Options o) {
+        return new NeuralNetConfiguration.Builder()
                 .seed(o.seed)
                 .dataType(o.dataType)
                 .updater(o.updater)
@@ -138,8 +163,15 @@ public final class FecGraphs {
                 .graphBuilder()
                 .addInputs(INPUT)
                 .setInputTypes(InputType.convolutional(o.height, o.width, 3));
+    }
 
-        g.addLayer(STEM, new PointReducer(3, c.dim(0), 4, c.sizeMultiple()), INPUT);
+    /**
+     * Adds the stem and the four stages (and, for a backbone configuration, the stage norms {@link #FEATURES})
+     * reading from {@code input}; returns the last vertex of stage 4.
+     */
+    public static String addBackbone(ComputationGraphConfiguration.GraphBuilder g, FecConfig c, Options o,
+                                     String input) {
+        g.addLayer(STEM, new PointReducer(3, c.dim(0), 4, c.sizeMultiple()), input);
         String previous = STEM;
         for (int stage = 0; stage < 4; stage++) {
             if (stage > 0) {
@@ -158,20 +190,7 @@ public final class FecGraphs {
                 g.addLayer(FEATURES.get(stage), new GroupNorm(c.dim(stage), true), previous);
             }
         }
-        if (c.forkFeat()) {
-            g.setOutputs(FEATURES.toArray(new String[0]));
-        } else {
-            g.addLayer(FINAL_NORM, new GroupNorm(c.dim(3), true), previous);
-            g.addLayer(GLOBAL_POOL, new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), FINAL_NORM);
-            g.addLayer(HEAD, new DenseLayer.Builder().nIn(c.dim(3)).nOut(o.numClasses)
-                    .activation(Activation.IDENTITY)
-                    .weightInit(o.headWeightInit)
-                    .biasInit(0).build(), GLOBAL_POOL);
-            g.addLayer(OUTPUT, new LossLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                    .activation(Activation.SOFTMAX).build(), HEAD);
-            g.setOutputs(OUTPUT);
-        }
-        return g.build();
+        return previous;
     }
 
     /** A new, initialised graph. */

@@ -7,11 +7,11 @@ import java.util.Map;
 import java.util.Set;
 
 /** Minimal "--name value" option parser; repeated options keep every value. */
-final class Args {
+public final class Args {
 
     private final Map<String, List<String>> values = new LinkedHashMap<>();
 
-    Args(String[] args, int from, Set<String> known, Set<String> flags) {
+    public Args(String[] args, int from, Set<String> known, Set<String> flags) {
         for (int i = from; i < args.length; i++) {
             String a = args[i];
             if (!a.startsWith("--")) {
@@ -37,7 +37,7 @@ final class Args {
         }
     }
 
-    String required(String name) {
+    public String required(String name) {
         String v = optional(name, null);
         if (v == null) {
             throw new UsageException("Missing required option --" + name);
@@ -45,25 +45,25 @@ final class Args {
         return v;
     }
 
-    String optional(String name, String fallback) {
+    public String optional(String name, String fallback) {
         List<String> v = values.get(name);
         return v == null ? fallback : v.get(v.size() - 1);
     }
 
     /** An integer option, or null when it is absent. */
-    Integer optionalInteger(String name) {
+    public Integer optionalInteger(String name) {
         return optional(name, null) == null ? null : integer(name, 0);
     }
 
-    List<String> all(String name) {
+    public List<String> all(String name) {
         return values.getOrDefault(name, List.of());
     }
 
-    boolean flag(String name) {
+    public boolean flag(String name) {
         return values.containsKey(name);
     }
 
-    int integer(String name, int fallback) {
+    public int integer(String name, int fallback) {
         String v = optional(name, null);
         if (v == null) {
             return fallback;
@@ -76,7 +76,7 @@ final class Args {
     }
 
     /** The configuration of a model name; an unknown name is a usage error. */
-    static org.fec.zoo.FecConfig model(String name) {
+    public static org.fec.zoo.FecConfig model(String name) {
         try {
             return org.fec.zoo.FecConfig.named(name);
         } catch (IllegalArgumentException e) {
@@ -85,7 +85,7 @@ final class Args {
     }
 
     /** The repeated --checkpoint values as paths (at least one). */
-    List<java.nio.file.Path> checkpoints() {
+    public List<java.nio.file.Path> checkpoints() {
         List<java.nio.file.Path> out = new ArrayList<>();
         for (String c : all("checkpoint")) {
             out.add(java.nio.file.Path.of(c));
@@ -97,8 +97,8 @@ final class Args {
     }
 
     /** A wrong command line: printed with the usage, exit code 2. */
-    static final class UsageException extends RuntimeException {
-        UsageException(String message) {
+    public static final class UsageException extends RuntimeException {
+        public UsageException(String message) {
             super(message);
         }
     }

@@ -50,6 +50,28 @@ public final class FecCli {
     private FecCli() {
     }
 
+    /** Commands of the other modules on the class path, by name. */
+    static java.util.Map<String, FecCommand> plugins() {
+        java.util.Map<String, FecCommand> out = new java.util.TreeMap<>();
+        for (FecCommand c : java.util.ServiceLoader.load(FecCommand.class)) {
+            out.put(c.name(), c);
+        }
+        return out;
+    }
+
+    /** The built-in usage followed by the plug-in commands' usage. */
+    static String usage() {
+        StringBuilder sb = new StringBuilder(USAGE);
+        java.util.Collection<FecCommand> extra = plugins().values();
+        if (!extra.isEmpty()) {
+            sb.append("\n\nmore commands:");
+            for (FecCommand c : extra) {
+                sb.append('\n').append(c.usage());
+            }
+        }
+        return sb.toString();
+    }
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
@@ -62,7 +84,7 @@ public final class FecCli {
                 StandardCharsets.UTF_8));
         try {
             if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
-                realOut.println(USAGE);
+                realOut.println(usage());
                 return args.length == 0 ? 2 : 0;
             }
             switch (args[0]) {
@@ -97,11 +119,16 @@ public final class FecCli {
                     ListModels.run();
                     return 0;
                 default:
-                    throw new Args.UsageException("Unknown command '" + args[0] + "'");
+                    FecCommand plugin = plugins().get(args[0]);
+                    if (plugin == null) {
+                        throw new Args.UsageException("Unknown command '" + args[0] + "'");
+                    }
+                    plugin.run(args);
+                    return 0;
             }
         } catch (Args.UsageException e) {
             System.err.println("fec: " + e.getMessage());
-            System.err.println(USAGE);
+            System.err.println(usage());
             return 2;
         } catch (Exception e) {
             System.err.println("fec " + args[0] + ": " + e.getMessage());

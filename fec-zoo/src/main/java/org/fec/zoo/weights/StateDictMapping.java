@@ -76,7 +76,7 @@ public final class StateDictMapping {
     }
 
     /** Converts a reference tensor to the graph's layout for {@code e}; null when the shapes are incompatible. */
-    static INDArray toGraphLayout(Entry e, INDArray reference) {
+    public static INDArray toGraphLayout(Entry e, INDArray reference) {
         long[] want = referenceShape(e);
         if (!Arrays.equals(reference.shape(), want)) {
             return null;

@@ -1,0 +1,216 @@
+package org.fec.segmentation.eval;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.Locale;
+
+import javax.imageio.IIOException;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.stream.ImageInputStream;
+
+import org.fec.zoo.io.Npy;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.w3c.dom.Node;
+
+/**
+ * Reads and writes label maps as mmsegmentation stores them.
+ *
+ * <ul>
+ *   <li>{@code .png}: 8-bit grayscale, or palette (indexed) PNG of any bit depth; the values are the raw
+ *       samples or palette indices, as {@code np.array(PIL.Image.open(f))} gives them (the colours of a
+ *       palette are never looked at). RGB, 16-bit and low-bit grayscale PNGs are refused.</li>
+ *   <li>{@code .npy}: int64, int32 or uint8, shape [H,W], [1,H,W] or [1,1,H,W].</li>
+ * </ul>
+ * Every failure names the file.
+ */
+public final class LabelMaps {
+    private static final String PNG_METADATA_FORMAT = "javax_imageio_png_1.0";
+
+    private LabelMaps() {
+    }
+
+    /** Reads a {@code .png} or {@code .npy} label map (by extension, case-insensitive). */
+    public static LabelMap read(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            throw new NoSuchFileException(file.toString(), null, "label map not found");
+        }
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".png")) {
+            return readPng(file);
+        }
+        if (name.endsWith(".npy")) {
+            return readNpy(file);
+        }
+        throw new IOException(file + ": unsupported label map format (expected .png or .npy)");
+    }
+
+    /** True for the file names {@link #read} understands. */
+    public static boolean isLabelMapFile(Path file) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        return name.endsWith(".png") || name.endsWith(".npy");
+    }
+
+    /**
+     * Writes values 0..255 as an 8-bit grayscale PNG (mmseg's label map format). The file is written
+     * under a temporary name in the same directory and renamed into place, so readers never see a
+     * partial file.
+     */
+    public static void writePng(Path file, int[] labels, int height, int width) throws IOException {
+        LabelMap map = new LabelMap(height, width, labels);
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] < 0 || labels[i] > 255) {
+                throw new IllegalArgumentException("cannot write " + file + ": value " + labels[i] + " at pixel ("
+                        + (i / width) + ", " + (i % width) + ") does not fit an 8-bit PNG");
+            }
+        }
+        if (height == 0 || width == 0) {
+            throw new IllegalArgumentException("cannot write " + file + ": empty " + map.shapeString() + " image");
+        }
+        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
+        WritableRaster raster = img.getRaster();
+        raster.setSamples(0, 0, width, height, 0, labels);
+
+        Path target = file.toAbsolutePath();
+        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
+        try {
+            relaxPermissions(tmp);
+            if (!ImageIO.write(img, "png", tmp.toFile())) {
+                throw new IOException("no PNG writer available for " + file);
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp); // no-op after a successful move
+        }
+    }
+
+    /**
+     * The elements of an integer array in C order as ints. Floating-point arrays are refused (class
+     * indices are expected), and so are LONG values outside the int range, which a cast would wrap
+     * into made-up class indices.
+     */
+    public static int[] toIntArray(INDArray a) {
+        DataType t = a.dataType();
+        if (!t.isIntType()) {
+            throw new IllegalArgumentException("expected an integer array of class indices, got " + t);
+        }
+        if (a.isEmpty()) {
+            return new int[0];
+        }
+        if (t == DataType.LONG || t == DataType.UINT32 || t == DataType.UINT64) {
+            long min = a.minNumber().longValue();
+            long max = a.maxNumber().longValue();
+            if (min < Integer.MIN_VALUE || max > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("values outside the int range: min " + min + ", max " + max);
+            }
+        }
+        // dup('c') gives a buffer holding exactly the elements in C order, whatever view we were given
+        return a.castTo(DataType.INT).dup('c').data().asInt();
+    }
+
+    private static LabelMap readPng(Path file) throws IOException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            if (in == null) {
+                throw new IOException(file + ": cannot open");
+            }
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new IOException(file + ": not a readable PNG image");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, false);
+                checkPngKind(file, reader.getImageMetadata(0));
+                BufferedImage img = reader.read(0);
+                // the raster holds the raw samples, or the palette indices for an indexed image
+                Raster raster = img.getRaster();
+                int w = raster.getWidth();
+                int h = raster.getHeight();
+                return new LabelMap(h, w, raster.getSamples(0, 0, w, h, 0, (int[]) null));
+            } finally {
+                reader.dispose();
+            }
+        } catch (IIOException e) {
+            throw new IOException(file + ": cannot decode PNG: " + e.getMessage(), e);
+        }
+    }
+
+    /** Accepts 8-bit grayscale and palette PNGs, judged by the IHDR chunk, not by Java's colour model. */
+    private static void checkPngKind(Path file, IIOMetadata meta) throws IOException {
+        if (meta == null || !Arrays.asList(meta.getMetadataFormatNames()).contains(PNG_METADATA_FORMAT)) {
+            throw new IOException(file + ": not a PNG image (label maps must be .png or .npy)");
+        }
+        Node ihdr = child(meta.getAsTree(PNG_METADATA_FORMAT), "IHDR");
+        if (ihdr == null) {
+            throw new IOException(file + ": PNG without IHDR chunk");
+        }
+        String colorType = attribute(ihdr, "colorType");
+        int bitDepth = Integer.parseInt(attribute(ihdr, "bitDepth"));
+        boolean ok = "Palette".equals(colorType) || ("Grayscale".equals(colorType) && bitDepth == 8);
+        if (!ok) {
+            // PIL would give RGB triples, 16-bit values or rescaled low-bit grays: not class indices
+            throw new IOException(file + ": unsupported PNG for a label map: " + bitDepth + "-bit " + colorType
+                    + " (expected 8-bit grayscale or a palette/indexed PNG)");
+        }
+    }
+
+    private static Node child(Node parent, String name) {
+        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (name.equals(n.getNodeName())) {
+                return n;
+            }
+        }
+        return null;
+    }
+
+    private static String attribute(Node node, String name) {
+        Node a = node.getAttributes().getNamedItem(name);
+        return a == null ? "" : a.getNodeValue();
+    }
+
+    private static LabelMap readNpy(Path file) throws IOException {
+        INDArray a = Npy.read(file);
+        DataType t = a.dataType();
+        if (t != DataType.LONG && t != DataType.INT && t != DataType.UBYTE) {
+            throw new IOException(file + ": unsupported label map dtype " + t + " (expected int64, int32 or uint8)");
+        }
+        long[] shape = a.shape();
+        int rank = shape.length;
+        boolean leadingOnes = true;
+        for (int d = 0; d < rank - 2; d++) {
+            leadingOnes &= shape[d] == 1;
+        }
+        if (rank < 2 || rank > 4 || !leadingOnes) {
+            throw new IOException(file + ": label map must have shape [H,W], [1,H,W] or [1,1,H,W], got "
+                    + Arrays.toString(shape));
+        }
+        try {
+            return new LabelMap((int) shape[rank - 2], (int) shape[rank - 1], toIntArray(a));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** createTempFile makes the file owner-only; give it the usual rw-r--r-- of a data file. */
+    private static void relaxPermissions(Path tmp) throws IOException {
+        if (tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+        }
+    }
+}
