@@ -123,7 +123,10 @@ public final class Interpolation {
             Nd4j.gemm(xc.reshape('c', n * c * h, w), aw, y, false, true, 1.0, 0.0);
             return y.reshape('c', n, c, h, outW);
         }
-        // Height first: bring h to the front so that one GEMM handles every image and channel.
+        if ((long) outH * outW >= LARGE_MAP) {
+            return applyPerMap(xc, ah, aw, n, c, h, w, outH, outW);
+        }
+        // Small maps: height first, h brought to the front so that one GEMM handles every image and channel.
         INDArray byRow = xc.reshape('c', n * c, h, w).permute(1, 0, 2).dup('c').reshape('c', h, n * c * w);
         INDArray u = Nd4j.createUninitialized(x.dataType(), outH, n * c * w);
         Nd4j.gemm(Tensors.contiguous(ah), byRow, u, false, false, 1.0, 0.0);
@@ -133,6 +136,27 @@ public final class Interpolation {
             Nd4j.gemm(u.reshape('c', outH * n * c, w), aw, v, false, true, 1.0, 0.0);
         }
         return v.reshape('c', outH, n * c, outW).permute(1, 0, 2).dup('c').reshape('c', n, c, outH, outW);
+    }
+
+    /** Output maps from this many pixels on are resized map by map (cheaper than two large layout copies). */
+    private static final long LARGE_MAP = 4096;
+
+    /** Width by one GEMM over all rows, then height by one GEMM per (image, channel) map, written in place. */
+    private static INDArray applyPerMap(INDArray xc, INDArray ah, INDArray aw, long n, long c, long h, long w,
+                                        long outH, long outW) {
+        INDArray rows = xc.reshape('c', n * c * h, w);
+        if (aw != null) {
+            INDArray t = Nd4j.createUninitialized(xc.dataType(), n * c * h, outW);
+            Nd4j.gemm(rows, aw, t, false, true, 1.0, 0.0);
+            rows = t;
+        }
+        INDArray maps = rows.reshape('c', n * c, h, outW);
+        INDArray out = Nd4j.createUninitialized(xc.dataType(), n * c, outH, outW);
+        INDArray left = Tensors.contiguous(ah);
+        for (long b = 0; b < n * c; b++) {
+            Nd4j.gemm(left, maps.slice(b), out.slice(b), false, false, 1.0, 0.0);
+        }
+        return out.reshape('c', n, c, outH, outW);
     }
 
     /** The backward pass of {@link #apply}: {@code dx = A_h^T dy A_w}. */

@@ -68,8 +68,10 @@ public final class SegModels {
     /**
      * Loads a model: a DL4J zip written by this project, or PyTorch checkpoints (an mmseg EncoderDecoder checkpoint
      * of FEC, or an FEC ImageNet / backbone checkpoint for the backbone alone) into a new model.
+     *
+     * @param numClasses classes of a new model; null: from the checkpoint's {@code decode_head.conv_seg}, else 150
      */
-    public static FecModels.Loaded load(String name, List<Path> checkpoints, int numClasses,
+    public static FecModels.Loaded load(String name, List<Path> checkpoints, Integer numClasses,
                                         FecGraphs.Options options, boolean strict) throws IOException {
         if (checkpoints.isEmpty()) {
             throw new IllegalArgumentException("No checkpoint given");
@@ -93,7 +95,9 @@ public final class SegModels {
         for (Map.Entry<String, TorchTensor> e : ckpt.stateDict().entrySet()) {
             stateDict.put(e.getKey(), e.getValue().toINDArray(dataType));
         }
-        ComputationGraph graph = create(backbone(name), numClasses, options);
+        INDArray convSeg = stateDict.get("decode_head.conv_seg.weight");
+        int classes = numClasses != null ? numClasses : convSeg != null ? (int) convSeg.size(0) : ADE20K_CLASSES;
+        ComputationGraph graph = create(backbone(name), classes, options);
         List<String> names = new ArrayList<>();
         checkpoints.forEach(p -> names.add(p.toString()));
         return new FecModels.Loaded(graph, SegStateDict.load(graph, stateDict, String.join(", ", names), strict));

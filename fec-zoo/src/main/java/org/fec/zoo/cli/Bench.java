@@ -26,8 +26,19 @@ final class Bench {
     record Result(String model, double inferenceImagesPerSecond, double trainingImagesPerSecond) {
     }
 
-    static void run(String[] argv) {
-        Args a = new Args(argv, 1, Set.of("model", "batch", "size", "warmup", "runs"), Set.of("no-resnet"));
+    static void run(String[] argv) throws Exception {
+        String task = taskOf(argv);
+        if (!task.equals("cls")) {
+            // Other tasks are measured by the module that builds their models (e.g. seg-bench in fec-segmentation).
+            FecCommand plugin = FecCli.plugins().get(task + "-bench");
+            if (plugin == null) {
+                throw new Args.UsageException("Unknown --task '" + task + "' (cls, or seg when fec-segmentation is "
+                        + "on the class path)");
+            }
+            plugin.run(argv);
+            return;
+        }
+        Args a = new Args(argv, 1, Set.of("model", "batch", "size", "warmup", "runs", "task"), Set.of("no-resnet"));
         String model = a.required("model");
         FecConfig config = Args.model(model);
         int batch = a.integer("batch", 8);
@@ -60,6 +71,19 @@ final class Bench {
                         fecResult.trainingImagesPerSecond() / r.inferenceImagesPerSecond());
             }
         }
+    }
+
+    /** The value of --task (default cls). */
+    private static String taskOf(String[] argv) {
+        for (int i = 1; i < argv.length; i++) {
+            if (argv[i].equals("--task") && i + 1 < argv.length) {
+                return argv[i + 1];
+            }
+            if (argv[i].startsWith("--task=")) {
+                return argv[i].substring("--task=".length());
+            }
+        }
+        return "cls";
     }
 
     private static void print(Result r) {
@@ -99,7 +123,7 @@ final class Bench {
         return new Result(name, batch / median(inference), training);
     }
 
-    private static double median(double[] v) {
+    static double median(double[] v) {
         double[] s = v.clone();
         Arrays.sort(s);
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
