@@ -22,6 +22,11 @@ final class ParamInit {
                 org.nd4j.linalg.ops.transforms.Transforms.max(draw, -2.0), 2.0));
     }
 
+    /** N(0, std). */
+    static void normal(INDArray param, double std) {
+        param.assign(Nd4j.randn(param.dataType(), param.shape()).muli(std));
+    }
+
     static void constant(INDArray param, double value) {
         param.assign(value);
     }

@@ -1,20 +1,13 @@
 package org.fec.segmentation;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
-import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
-import org.deeplearning4j.nn.conf.ConvolutionMode;
-import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
 import org.deeplearning4j.nn.conf.dropout.SpatialDropout;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.weights.WeightInit;
-import org.deeplearning4j.nn.weights.WeightInitDistribution;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.fec.layers.Conv2d;
 import org.fec.layers.FrozenBatchNorm;
 import org.fec.layers.Interpolation;
 import org.fec.layers.ResizeVertex;
@@ -81,7 +74,7 @@ public final class SemanticFpn {
         String[] lateral = new String[4];
         for (int i = 0; i < 4; i++) {
             lateral[i] = "neck_lateral_convs_" + i + "_conv";
-            g.addLayer(lateral[i], conv(1, channels[i], NECK_CHANNELS, true, WeightInit.XAVIER_UNIFORM),
+            g.addLayer(lateral[i], new Conv2d(channels[i], NECK_CHANNELS, 1, 0, true, Conv2d.Init.XAVIER_UNIFORM),
                     features.get(i));
         }
         String[] topDown = new String[4];
@@ -92,13 +85,13 @@ public final class SemanticFpn {
         }
         String[] headOut = new String[4];
         for (int i = 0; i < 4; i++) {
-            g.addLayer(neckOutput(i), conv(3, NECK_CHANNELS, NECK_CHANNELS, true, WeightInit.XAVIER_UNIFORM),
-                    topDown[i]);
+            g.addLayer(neckOutput(i), new Conv2d(NECK_CHANNELS, NECK_CHANNELS, 3, 1, true,
+                    Conv2d.Init.XAVIER_UNIFORM), topDown[i]);
             String previous = neckOutput(i);
             for (int j = 0; j < blocks(i); j++) {
                 String block = "decode_head_scale_heads_" + i + "_" + (2 * j);
-                g.addLayer(block + "_conv", conv(3, j == 0 ? NECK_CHANNELS : HEAD_CHANNELS, HEAD_CHANNELS, false,
-                        WeightInit.RELU), previous);
+                g.addLayer(block + "_conv", new Conv2d(j == 0 ? NECK_CHANNELS : HEAD_CHANNELS, HEAD_CHANNELS, 3, 1,
+                        false, Conv2d.Init.KAIMING_FAN_OUT), previous);
                 g.addLayer(block + "_bn", normMode == NormMode.FROZEN ? new FrozenBatchNorm(HEAD_CHANNELS, 1e-5)
                         : new BatchNormalization.Builder().nOut(HEAD_CHANNELS).eps(1e-5).decay(0.9)
                         .useLogStd(false).build(), block + "_conv");
@@ -118,29 +111,17 @@ public final class SemanticFpn {
             g.addVertex(next, ResizeVertex.addedTo(Interpolation.Mode.BILINEAR), headOut[i], sum);
             sum = next;
         }
-        ConvolutionLayer convSeg = conv(1, HEAD_CHANNELS, numClasses, true,
-                new WeightInitDistribution(new NormalDistribution(0, 0.01)));
+        String classifierInput = sum;
         if (dropout > 0) {
-            convSeg.setIDropout(new SpatialDropout(1.0 - dropout));
+            // Dropout2d: whole channels dropped in training, identity in inference.
+            g.addLayer("decode_head_dropout", new DropoutLayer.Builder(new SpatialDropout(1.0 - dropout)).build(),
+                    sum);
+            classifierInput = "decode_head_dropout";
         }
-        g.addLayer(LOGITS_QUARTER, convSeg, sum);
+        g.addLayer(LOGITS_QUARTER, new Conv2d(HEAD_CHANNELS, numClasses, 1, 0, true, Conv2d.Init.NORMAL_001),
+                classifierInput);
         g.addVertex(LOGITS, ResizeVertex.like(Interpolation.Mode.BILINEAR), LOGITS_QUARTER, image);
         g.addLayer(LOSS, loss, LOGITS);
-    }
-
-    private static ConvolutionLayer conv(int k, long in, long out, boolean bias, WeightInit init) {
-        return convBuilder(k, in, out, bias).weightInit(init).build();
-    }
-
-    private static ConvolutionLayer conv(int k, long in, long out, boolean bias,
-                                         org.deeplearning4j.nn.weights.IWeightInit init) {
-        return convBuilder(k, in, out, bias).weightInit(init).build();
-    }
-
-    private static ConvolutionLayer.Builder convBuilder(int k, long in, long out, boolean bias) {
-        return new ConvolutionLayer.Builder(k, k).nIn(in).nOut(out).stride(1, 1).padding(k / 2, k / 2)
-                .convolutionMode(ConvolutionMode.Truncate).dataFormat(CNN2DFormat.NCHW).hasBias(bias)
-                .biasInit(0).activation(Activation.IDENTITY);
     }
 
     /**
@@ -169,23 +150,16 @@ public final class SemanticFpn {
     /** The mmseg parameter name of a DL4J parameter of a conv or batch-norm vertex. */
     public static String parameterOf(String param) {
         return switch (param) {
-            case "W", "gamma", "weight" -> "weight";
-            case "b", "beta", "bias" -> "bias";
+            case "gamma", "weight" -> "weight";
+            case "beta", "bias" -> "bias";
             case "mean", FrozenBatchNorm.MEAN -> "running_mean";
             case "var", FrozenBatchNorm.VAR -> "running_var";
             default -> throw new IllegalArgumentException("No mmseg name for head parameter '" + param + "'");
         };
     }
 
-    /** Head vertices with parameters, in graph order, with their mmseg module paths. */
-    public static Map<String, String> modules(List<String> vertexNames) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (String v : new ArrayList<>(vertexNames)) {
-            String m = moduleOf(v);
-            if (m != null) {
-                out.put(v, m);
-            }
-        }
-        return out;
+    /** The number of classes of a model built by {@link #addTo}. */
+    public static int numClasses(org.deeplearning4j.nn.graph.ComputationGraph model) {
+        return (int) model.getLayer(LOGITS_QUARTER).getParam(Conv2d.WEIGHT).size(0);
     }
 }

@@ -56,7 +56,7 @@ public final class SegEvalCommand implements FecCommand {
         }
         ComputationGraph model = SegModels.load(name, a.checkpoints(), a.optionalInteger("num-classes"),
                 new FecGraphs.Options(), true).graph();
-        int classes = (int) model.getLayer(org.fec.segmentation.SemanticFpn.LOGITS_QUARTER).getParam("W").size(0);
+        int classes = org.fec.segmentation.SemanticFpn.numClasses(model);
         List<Ade20kDataset.Sample> samples = Ade20kDataset.scan(data, split, System.err);
         int limit = a.integer("images", 0);
         if (limit > 0 && samples.size() > limit) {

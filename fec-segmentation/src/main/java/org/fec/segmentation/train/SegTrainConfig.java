@@ -27,6 +27,7 @@ public final class SegTrainConfig {
     public double lr = 1e-4;
     public double weightDecay = 1e-4;
     public double power = 0.9;
+    public double minLr = 0.0;
     /** Evaluate on the validation split every this many iterations (and at the end); 0 = only at the end. */
     public int evalInterval = 8000;
     /** Write {@code last.zip} every this many iterations (and at the end). */

@@ -4,17 +4,12 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.deeplearning4j.core.storage.StatsStorage;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.ui.api.UIServer;
-import org.deeplearning4j.ui.model.stats.StatsListener;
-import org.deeplearning4j.ui.model.storage.InMemoryStatsStorage;
-import org.deeplearning4j.ui.model.storage.sqlite.J7FileStatsStorage;
 import org.deeplearning4j.util.ModelSerializer;
 import org.fec.datavec.ade20k.Ade20kDataset;
 import org.fec.datavec.ade20k.SegEvalTransform;
@@ -25,12 +20,11 @@ import org.fec.segmentation.SegEvaluation;
 import org.fec.segmentation.SegModels;
 import org.fec.segmentation.eval.SegmentationResult;
 import org.fec.zoo.FecGraphs;
+import org.fec.zoo.train.TrainingSupport;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.schedule.PolySchedule;
-import org.nd4j.linalg.schedule.ScheduleType;
 
 /**
  * Iteration-based Semantic FPN training on an ADE20K-layout data set: endless shuffled passes over the training
@@ -84,18 +78,7 @@ public final class SegTrainer {
         } else {
             model = newModel();
         }
-        StatsStorage stats = null;
-        UIServer ui = null;
-        if (c.uiPort != null || c.statsFile != null) {
-            stats = c.statsFile != null ? new J7FileStatsStorage(c.statsFile.toFile()) : new InMemoryStatsStorage();
-            model.setListeners(new StatsListener(stats));
-            if (c.uiPort != null) {
-                System.setProperty("org.deeplearning4j.ui.port", Integer.toString(c.uiPort));
-                ui = UIServer.getInstance();
-                ui.attach(stats);
-                progress.printf("DL4J UI dashboard: http://localhost:%d/train/overview%n", ui.getPort());
-            }
-        }
+        UIServer ui = TrainingSupport.attachDashboard(model, c.uiPort, c.statsFile, progress);
         SegEvalTransform evalTransform = new SegEvalTransform(c.scaleLong, c.scaleShort, 32,
                 SegNormalization.imagenet());
         SegmentationResult evaluation = null;
@@ -154,7 +137,7 @@ public final class SegTrainer {
     }
 
     private ComputationGraph newModel() throws IOException {
-        Adam adam = new Adam(new PolySchedule(ScheduleType.ITERATION, c.lr, c.power, c.iterations));
+        Adam adam = new Adam(new PolyDecaySchedule(c.lr, c.minLr, c.power, c.iterations));
         FecGraphs.Options options = new FecGraphs.Options().inputSize(c.crop, c.crop).updater(adam)
                 .weightDecay(c.weightDecay).seed(c.seed).dataType(DataType.FLOAT);
         if (c.initCheckpoints.isEmpty()) {
@@ -183,32 +166,18 @@ public final class SegTrainer {
     }
 
     private static double currentLr(ComputationGraph model) {
-        org.nd4j.linalg.learning.config.IUpdater u = ((org.deeplearning4j.nn.conf.layers.BaseLayer) model
-                .getLayer(org.fec.segmentation.SemanticFpn.LOGITS_QUARTER).conf().getLayer()).getUpdaterByParam("W");
+        org.nd4j.linalg.learning.config.IUpdater u = model.getLayer(org.fec.segmentation.SemanticFpn.LOGITS_QUARTER)
+                .conf().getLayer().getUpdaterByParam(org.fec.layers.Conv2d.WEIGHT);
         return u.getLearningRate(model.getIterationCount(), model.getEpochCount());
     }
 
     private void saveCheckpoint(ComputationGraph model, double best, boolean isBest) throws IOException {
-        Path tmp = Files.createTempFile(c.output, LAST, ".part");
-        try {
-            ModelSerializer.writeModel(model, tmp.toFile(), true);
-            Map<String, String> state = new HashMap<>();
-            state.put("iteration", Integer.toString(model.getIterationCount()));
-            state.put("bestMIoU", Double.toString(best));
-            state.put("seed", Long.toString(c.seed));
-            state.put("model", c.model);
-            state.put("numClasses", Integer.toString(c.numClasses));
-            ModelSerializer.addObjectToFile(tmp.toFile(), STATE_KEY, state);
-            if (isBest) {
-                Path bestTmp = Files.createTempFile(c.output, BEST, ".part");
-                Files.copy(tmp, bestTmp, StandardCopyOption.REPLACE_EXISTING);
-                Files.move(bestTmp, c.output.resolve(BEST), StandardCopyOption.REPLACE_EXISTING,
-                        StandardCopyOption.ATOMIC_MOVE);
-            }
-            Files.move(tmp, c.output.resolve(LAST), StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        Map<String, String> state = new HashMap<>();
+        state.put("iteration", Integer.toString(model.getIterationCount()));
+        state.put("bestMIoU", Double.toString(best));
+        state.put("seed", Long.toString(c.seed));
+        state.put("model", c.model);
+        state.put("numClasses", Integer.toString(c.numClasses));
+        TrainingSupport.saveCheckpoint(model, c.output, LAST, BEST, isBest, STATE_KEY, state);
     }
 }

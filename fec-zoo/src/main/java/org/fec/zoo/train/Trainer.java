@@ -1,11 +1,7 @@
 package org.fec.zoo.train;
 
-import org.deeplearning4j.core.storage.StatsStorage;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.ui.api.UIServer;
-import org.deeplearning4j.ui.model.stats.StatsListener;
-import org.deeplearning4j.ui.model.storage.InMemoryStatsStorage;
-import org.deeplearning4j.ui.model.storage.sqlite.J7FileStatsStorage;
 import org.deeplearning4j.util.ModelSerializer;
 import org.fec.datavec.EvalTransform;
 import org.fec.datavec.ImageFolder;
@@ -26,7 +22,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -80,18 +75,7 @@ public final class Trainer {
         } else {
             model = newModel(classes, itersPerEpoch);
         }
-        UIServer ui = null;
-        StatsStorage stats = null;
-        if (c.uiPort != null || c.statsFile != null) {
-            stats = c.statsFile != null ? new J7FileStatsStorage(c.statsFile.toFile()) : new InMemoryStatsStorage();
-            model.setListeners(new StatsListener(stats));
-            if (c.uiPort != null) {
-                System.setProperty("org.deeplearning4j.ui.port", Integer.toString(c.uiPort));
-                ui = UIServer.getInstance();
-                ui.attach(stats);
-                progress.printf("DL4J UI dashboard: http://localhost:%d/train/overview%n", ui.getPort());
-            }
-        }
+        UIServer ui = TrainingSupport.attachDashboard(model, c.uiPort, c.statsFile, progress);
 
         Preprocessing pre = Preprocessing.of(c.model);
         EvalTransform evalTransform = new EvalTransform(c.size, pre.cropPct(), pre.mean(), pre.std());
@@ -188,26 +172,12 @@ public final class Trainer {
 
     private void saveCheckpoint(ComputationGraph model, int epochsDone, double bestTop1, boolean best)
             throws IOException {
-        Path tmp = Files.createTempFile(c.output, LAST, ".part");
-        try {
-            ModelSerializer.writeModel(model, tmp.toFile(), true);
-            Map<String, String> state = new HashMap<>();
-            state.put("epoch", Integer.toString(epochsDone));
-            state.put("iteration", Integer.toString(model.getIterationCount()));
-            state.put("bestTop1", Double.toString(bestTop1));
-            state.put("seed", Long.toString(c.seed));
-            state.put("model", c.model);
-            ModelSerializer.addObjectToFile(tmp.toFile(), STATE_KEY, state);
-            if (best) {
-                Path bestTmp = Files.createTempFile(c.output, BEST, ".part");
-                Files.copy(tmp, bestTmp, StandardCopyOption.REPLACE_EXISTING);
-                Files.move(bestTmp, c.output.resolve(BEST), StandardCopyOption.REPLACE_EXISTING,
-                        StandardCopyOption.ATOMIC_MOVE);
-            }
-            Files.move(tmp, c.output.resolve(LAST), StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        Map<String, String> state = new HashMap<>();
+        state.put("epoch", Integer.toString(epochsDone));
+        state.put("iteration", Integer.toString(model.getIterationCount()));
+        state.put("bestTop1", Double.toString(bestTop1));
+        state.put("seed", Long.toString(c.seed));
+        state.put("model", c.model);
+        TrainingSupport.saveCheckpoint(model, c.output, LAST, BEST, best, STATE_KEY, state);
     }
 }

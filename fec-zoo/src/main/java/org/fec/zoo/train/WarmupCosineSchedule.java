@@ -60,4 +60,19 @@ public class WarmupCosineSchedule implements ISchedule {
     public int getTotalIterations() {
         return totalIterations;
     }
+
+    /**
+     * Value equality: DL4J groups parameters whose updater configurations are equal into one updater-state block,
+     * so a schedule restored from JSON (a new object) must equal the original or a resumed run would read another
+     * layout of the Adam state.
+     */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof WarmupCosineSchedule o && o.base == base && o.min == min && o.warmupStart == warmupStart && o.warmupIterations == warmupIterations && o.totalIterations == totalIterations;
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(base, min, warmupStart, warmupIterations, totalIterations);
+    }
 }
