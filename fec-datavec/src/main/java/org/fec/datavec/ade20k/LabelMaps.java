@@ -1,11 +1,18 @@
 package org.fec.datavec.ade20k;
 
+import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
+import javax.imageio.ImageReader;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.stream.ImageInputStream;
 import java.awt.image.Raster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Iterator;
+
+import org.w3c.dom.Node;
 
 /**
  * Reading and re-labelling of segmentation label maps (one class id per pixel, 255 = ignore).
@@ -18,45 +25,79 @@ public final class LabelMaps {
     private LabelMaps() {
     }
 
+    private static final String PNG_METADATA_FORMAT = "javax_imageio_png_1.0";
+
     /**
-     * Reads the raw samples of a single-channel label PNG: an 8-bit (or lower bit depth) grayscale image, or a
-     * palette image, whose palette <em>indices</em> are the labels (what PIL's "P" mode and mmseg's
-     * {@code LoadAnnotations} see). The pixels are taken from the {@link Raster}, never through a colour model.
+     * Reads the raw samples of a label PNG: 8-bit grayscale, or a palette image whose palette <em>indices</em> are
+     * the labels (what PIL's "P" mode and mmseg's {@code LoadAnnotations} see). The kind is judged from the PNG's
+     * IHDR chunk (Java reports low-bit grayscale as indexed) and the pixels are taken from the {@link Raster},
+     * never through a colour model. This is the project's one label-PNG decoder (training and evaluation).
      *
-     * @throws IOException naming the file when it cannot be decoded, has more than one channel (an RGB colour-coded
-     *                     map is not a label map), or holds values above 255
+     * @throws IOException naming the file when it is missing, cannot be decoded, or is RGB, 16-bit or low-bit
+     *                     grayscale (PIL would give colour triples, wide or rescaled values, not class indices)
      */
     public static ByteImage read(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IOException("Label map " + file + " does not exist");
         }
-        BufferedImage img;
-        try {
-            img = ImageIO.read(file.toFile());
-        } catch (IOException | RuntimeException e) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            if (in == null) {
+                throw new IOException("Label map " + file + ": cannot open");
+            }
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new IOException("Label map " + file + ": not a readable PNG image");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, false);
+                checkPngKind(file, reader.getImageMetadata(0));
+                Raster raster = reader.read(0).getRaster();
+                int w = raster.getWidth(), h = raster.getHeight();
+                int[] samples = raster.getSamples(raster.getMinX(), raster.getMinY(), w, h, 0, (int[]) null);
+                byte[] data = new byte[samples.length];
+                for (int i = 0; i < samples.length; i++) {
+                    data[i] = (byte) samples[i];
+                }
+                return new ByteImage(w, h, 1, data);
+            } finally {
+                reader.dispose();
+            }
+        } catch (IIOException | RuntimeException e) {
             throw new IOException("Cannot decode label map " + file + ": " + e.getMessage(), e);
         }
-        if (img == null) {
-            throw new IOException("Cannot decode label map " + file + ": not a PNG (or other ImageIO-readable) image");
+    }
+
+    /** Accepts 8-bit grayscale and palette PNGs, judged by the IHDR chunk. */
+    private static void checkPngKind(Path file, IIOMetadata meta) throws IOException {
+        if (meta == null || !Arrays.asList(meta.getMetadataFormatNames()).contains(PNG_METADATA_FORMAT)) {
+            throw new IOException("Label map " + file + " is not a PNG image");
         }
-        Raster raster = img.getRaster();
-        int bands = raster.getNumBands();
-        if (bands != 1) {
-            throw new IOException("Label map " + file + " has " + bands + " channels" + (bands >= 3 ? " (RGB)" : "")
-                    + ": expected a single-channel 8-bit grayscale or palette PNG of class indices");
+        Node ihdr = child(meta.getAsTree(PNG_METADATA_FORMAT), "IHDR");
+        if (ihdr == null) {
+            throw new IOException("Label map " + file + ": PNG without IHDR chunk");
         }
-        int w = raster.getWidth(), h = raster.getHeight();
-        int[] samples = raster.getSamples(raster.getMinX(), raster.getMinY(), w, h, 0, (int[]) null);
-        byte[] data = new byte[samples.length];
-        for (int i = 0; i < samples.length; i++) {
-            int v = samples[i];
-            if (v < 0 || v > 255) {
-                throw new IOException("Label map " + file + " holds value " + v + " at (" + (i % w) + ", " + (i / w)
-                        + "): expected 8-bit class indices");
+        String colorType = attribute(ihdr, "colorType");
+        int bitDepth = Integer.parseInt(attribute(ihdr, "bitDepth"));
+        boolean ok = "Palette".equals(colorType) || ("Grayscale".equals(colorType) && bitDepth == 8);
+        if (!ok) {
+            throw new IOException("Label map " + file + ": unsupported PNG for a label map: " + bitDepth + "-bit "
+                    + colorType + " (expected 8-bit grayscale or a palette/indexed PNG of class indices)");
+        }
+    }
+
+    private static Node child(Node parent, String name) {
+        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (name.equals(n.getNodeName())) {
+                return n;
             }
-            data[i] = (byte) v;
         }
-        return new ByteImage(w, h, 1, data);
+        return null;
+    }
+
+    private static String attribute(Node node, String name) {
+        Node a = node.getAttributes().getNamedItem(name);
+        return a == null ? "" : a.getNodeValue();
     }
 
     /** {@link #read(Path)} followed, when asked, by {@link #reduceZeroLabel(ByteImage)}. */

@@ -1,7 +1,8 @@
 package org.fec.segmentation.eval;
 
+import org.fec.datavec.ade20k.ByteImage;
+
 import java.awt.image.BufferedImage;
-import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -11,19 +12,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.Locale;
 
-import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.metadata.IIOMetadata;
-import javax.imageio.stream.ImageInputStream;
 
 import org.fec.zoo.io.Npy;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.w3c.dom.Node;
 
 /**
  * Reads and writes label maps as mmsegmentation stores them.
@@ -37,8 +32,6 @@ import org.w3c.dom.Node;
  * Every failure names the file.
  */
 public final class LabelMaps {
-    private static final String PNG_METADATA_FORMAT = "javax_imageio_png_1.0";
-
     private LabelMaps() {
     }
 
@@ -124,64 +117,15 @@ public final class LabelMaps {
         return a.castTo(DataType.INT).dup('c').data().asInt();
     }
 
+    /** Decoded by the pipeline's label reader, so that training and evaluation read a PNG the same way. */
     private static LabelMap readPng(Path file) throws IOException {
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-            if (in == null) {
-                throw new IOException(file + ": cannot open");
-            }
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) {
-                throw new IOException(file + ": not a readable PNG image");
-            }
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(in, true, false);
-                checkPngKind(file, reader.getImageMetadata(0));
-                BufferedImage img = reader.read(0);
-                // the raster holds the raw samples, or the palette indices for an indexed image
-                Raster raster = img.getRaster();
-                int w = raster.getWidth();
-                int h = raster.getHeight();
-                return new LabelMap(h, w, raster.getSamples(0, 0, w, h, 0, (int[]) null));
-            } finally {
-                reader.dispose();
-            }
-        } catch (IIOException e) {
-            throw new IOException(file + ": cannot decode PNG: " + e.getMessage(), e);
+        ByteImage img = org.fec.datavec.ade20k.LabelMaps.read(file);
+        byte[] data = img.data();
+        int[] values = new int[data.length];
+        for (int i = 0; i < data.length; i++) {
+            values[i] = data[i] & 0xFF;
         }
-    }
-
-    /** Accepts 8-bit grayscale and palette PNGs, judged by the IHDR chunk, not by Java's colour model. */
-    private static void checkPngKind(Path file, IIOMetadata meta) throws IOException {
-        if (meta == null || !Arrays.asList(meta.getMetadataFormatNames()).contains(PNG_METADATA_FORMAT)) {
-            throw new IOException(file + ": not a PNG image (label maps must be .png or .npy)");
-        }
-        Node ihdr = child(meta.getAsTree(PNG_METADATA_FORMAT), "IHDR");
-        if (ihdr == null) {
-            throw new IOException(file + ": PNG without IHDR chunk");
-        }
-        String colorType = attribute(ihdr, "colorType");
-        int bitDepth = Integer.parseInt(attribute(ihdr, "bitDepth"));
-        boolean ok = "Palette".equals(colorType) || ("Grayscale".equals(colorType) && bitDepth == 8);
-        if (!ok) {
-            // PIL would give RGB triples, 16-bit values or rescaled low-bit grays: not class indices
-            throw new IOException(file + ": unsupported PNG for a label map: " + bitDepth + "-bit " + colorType
-                    + " (expected 8-bit grayscale or a palette/indexed PNG)");
-        }
-    }
-
-    private static Node child(Node parent, String name) {
-        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (name.equals(n.getNodeName())) {
-                return n;
-            }
-        }
-        return null;
-    }
-
-    private static String attribute(Node node, String name) {
-        Node a = node.getAttributes().getNamedItem(name);
-        return a == null ? "" : a.getNodeValue();
+        return new LabelMap(img.height(), img.width(), values);
     }
 
     private static LabelMap readNpy(Path file) throws IOException {
