@@ -2,13 +2,11 @@ package org.fec.segmentation;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
-import javax.imageio.ImageIO;
 
 import org.fec.segmentation.eval.Ade20kClasses;
+import org.fec.zoo.io.AtomicFiles;
 
 /** Coloured label maps and overlays of predictions, written as PNG (temp file, then rename). */
 public final class SegVisualization {
@@ -55,18 +53,8 @@ public final class SegVisualization {
         return out;
     }
 
-    /** Writes a PNG atomically. */
+    /** Writes a PNG atomically (temporary file, then rename). */
     public static void writePng(BufferedImage image, Path file) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".part");
-        try {
-            if (!ImageIO.write(image, "png", tmp.toFile())) {
-                throw new IOException("No PNG writer available for " + file);
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.writePng(image, file);
     }
 }

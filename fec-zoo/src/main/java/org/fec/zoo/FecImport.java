@@ -6,7 +6,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,17 +31,13 @@ public final class FecImport {
         FecModels.Loaded loaded = FecModels.load(name, checkpoints, numClasses, DataType.FLOAT, strict);
         Path dir = output.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, output.getFileName().toString(), ".part");
-        try {
+        Map<String, String> meta = new LinkedHashMap<>(Preprocessing.of(name).asMap());
+        meta.put("model", name);
+        meta.put("source", checkpoints.toString());
+        org.fec.zoo.io.AtomicFiles.write(output, tmp -> {
             ModelSerializer.writeModel(loaded.graph(), tmp.toFile(), true);
-            Map<String, String> meta = new LinkedHashMap<>(Preprocessing.of(name).asMap());
-            meta.put("model", name);
-            meta.put("source", checkpoints.toString());
             ModelSerializer.addObjectToFile(tmp.toFile(), METADATA_KEY, new java.util.HashMap<>(meta));
-            Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
         return loaded;
     }
 

@@ -5,17 +5,15 @@ import org.fec.datavec.ade20k.ByteImage;
 import java.awt.image.BufferedImage;
 import java.awt.image.WritableRaster;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Locale;
 
 import javax.imageio.ImageIO;
 
+import org.fec.zoo.io.AtomicFiles;
 import org.fec.zoo.io.Npy;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -76,21 +74,11 @@ public final class LabelMaps {
         WritableRaster raster = img.getRaster();
         raster.setSamples(0, 0, width, height, 0, labels);
 
-        Path target = file.toAbsolutePath();
-        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
-        try {
-            relaxPermissions(tmp);
+        AtomicFiles.write(file, tmp -> {
             if (!ImageIO.write(img, "png", tmp.toFile())) {
                 throw new IOException("no PNG writer available for " + file);
             }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp); // no-op after a successful move
-        }
+        });
     }
 
     /**
@@ -148,13 +136,6 @@ public final class LabelMaps {
             return new LabelMap((int) shape[rank - 2], (int) shape[rank - 1], toIntArray(a));
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** createTempFile makes the file owner-only; give it the usual rw-r--r-- of a data file. */
-    private static void relaxPermissions(Path tmp) throws IOException {
-        if (tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
         }
     }
 }

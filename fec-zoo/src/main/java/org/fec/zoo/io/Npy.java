@@ -5,13 +5,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 
 import org.nd4j.linalg.api.buffer.DataType;
@@ -82,30 +78,13 @@ public final class Npy {
         }
         byte[] head = new NpyHeader(type.descr(), false, array.shape()).encode();
         ByteBuffer data = littleEndianData(array, type);
-        Path target = file.toAbsolutePath();
-        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
-        try {
-            relaxPermissions(tmp);
+        AtomicFiles.write(file, tmp -> {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 writeFully(ch, ByteBuffer.wrap(head));
                 writeFully(ch, data);
                 ch.force(true);
             }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp); // no-op after a successful move
-        }
-    }
-
-    /** createTempFile makes the file owner-only; give it the usual rw-r--r-- of a data file. */
-    private static void relaxPermissions(Path tmp) throws IOException {
-        if (tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
-        }
+        });
     }
 
     private record Layout(NpyHeader header, NpyDType.Parsed type, long dataStart) {
