@@ -1,10 +1,8 @@
 package org.fec.segmentation;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -14,10 +12,7 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.fec.zoo.FecConfig;
 import org.fec.zoo.FecGraphs;
 import org.fec.zoo.FecModels;
-import org.fec.zoo.torch.TorchCheckpoint;
-import org.fec.zoo.torch.TorchTensor;
 import org.fec.zoo.weights.LoadReport;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -73,14 +68,7 @@ public final class SegModels {
      */
     public static FecModels.Loaded load(String name, List<Path> checkpoints, Integer numClasses,
                                         FecGraphs.Options options, boolean strict) throws IOException {
-        if (checkpoints.isEmpty()) {
-            throw new IllegalArgumentException("No checkpoint given");
-        }
-        for (Path p : checkpoints) {
-            if (!Files.isRegularFile(p)) {
-                throw new IOException("Checkpoint not found: " + p);
-            }
-        }
+        FecModels.checkFiles(checkpoints);
         if (checkpoints.size() == 1 && FecModels.isDl4jModel(checkpoints.get(0))) {
             ComputationGraph g = ModelSerializer.restoreComputationGraph(checkpoints.get(0).toFile(), true);
             if (g.getVertex(SemanticFpn.LOSS) == null) {
@@ -89,12 +77,7 @@ public final class SegModels {
             }
             return new FecModels.Loaded(g, new LoadReport(List.of(), List.of(), List.of(), List.of()));
         }
-        TorchCheckpoint ckpt = TorchCheckpoint.read(checkpoints);
-        DataType dataType = options.dataType();
-        Map<String, INDArray> stateDict = new LinkedHashMap<>();
-        for (Map.Entry<String, TorchTensor> e : ckpt.stateDict().entrySet()) {
-            stateDict.put(e.getKey(), e.getValue().toINDArray(dataType));
-        }
+        Map<String, INDArray> stateDict = FecModels.readStateDict(checkpoints, options.dataType());
         INDArray convSeg = stateDict.get("decode_head.conv_seg.weight");
         int classes = numClasses != null ? numClasses : convSeg != null ? (int) convSeg.size(0) : ADE20K_CLASSES;
         ComputationGraph graph = create(backbone(name), classes, options);

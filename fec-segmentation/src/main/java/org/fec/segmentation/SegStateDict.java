@@ -3,14 +3,13 @@ package org.fec.segmentation;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.fec.zoo.weights.LoadReport;
+import org.fec.zoo.weights.StateDictLoader;
 import org.fec.zoo.weights.StateDictMapping;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -60,47 +59,25 @@ public final class SegStateDict {
                                   boolean strict) {
         boolean backboneOnly = isBackboneOnly(stateDict);
         Map<String, INDArray> keyed = new LinkedHashMap<>();
-        List<String> skipped = new ArrayList<>();
         for (Map.Entry<String, INDArray> e : stateDict.entrySet()) {
             String k = e.getKey();
-            if (k.endsWith(".num_batches_tracked") || backboneOnly && (k.startsWith("head.") || k.startsWith("norm."))) {
-                skipped.add(k);
-            } else {
+            boolean skipped = k.endsWith(".num_batches_tracked")
+                    || backboneOnly && (k.startsWith("head.") || k.startsWith("norm."));
+            if (!skipped) {
                 keyed.put(backboneOnly ? "backbone." + k : k, e.getValue());
             }
         }
-        List<String> loaded = new ArrayList<>();
-        List<String> missing = new ArrayList<>();
-        List<String> mismatched = new ArrayList<>();
-        Set<String> unused = new LinkedHashSet<>(keyed.keySet());
-        List<Runnable> copies = new ArrayList<>();
-        for (StateDictMapping.Entry e : entries(graph)) {
-            INDArray ref = keyed.get(e.key());
-            if (ref == null) {
-                missing.add(e.key());
-                continue;
-            }
-            unused.remove(e.key());
-            INDArray converted = toGraphLayout(e, ref);
-            if (converted == null) {
-                mismatched.add(e.key() + ": checkpoint " + Arrays.toString(ref.shape()) + " vs model "
-                        + Arrays.toString(e.array().shape()));
-                continue;
-            }
-            loaded.add(e.key());
-            copies.add(() -> e.array().assign(converted.castTo(e.array().dataType())));
-        }
-        LoadReport report = new LoadReport(loaded, missing, new ArrayList<>(unused), mismatched);
+        StateDictLoader.Plan plan = StateDictLoader.plan(entries(graph), keyed, SegStateDict::toGraphLayout);
+        LoadReport report = plan.report();
         boolean acceptable = report.isComplete() || backboneOnly && report.unexpected().isEmpty()
-                && report.mismatched().isEmpty()
-                && missing.stream().noneMatch(k -> k.startsWith("backbone.") && !k.matches("backbone\\.norm[0246]\\..*"));
+                && report.mismatched().isEmpty() && report.missing().stream()
+                .noneMatch(k -> k.startsWith("backbone.") && !k.matches("backbone\\.norm[0246]\\..*"));
         if (strict && !acceptable) {
             throw new IllegalArgumentException("Checkpoint " + source + " does not match the segmentation model: "
                     + report + " (use non-strict loading to load the matching tensors only)");
         }
-        copies.forEach(Runnable::run);
-        List<String> unexpected = new ArrayList<>(report.unexpected());
-        return new LoadReport(loaded, missing, unexpected, mismatched);
+        plan.apply();
+        return report;
     }
 
     private static INDArray toGraphLayout(StateDictMapping.Entry e, INDArray ref) {

@@ -40,22 +40,11 @@ public final class FecModels {
     public static Loaded load(String name, List<Path> checkpoints, Integer numClasses, DataType dataType,
                               boolean strict) throws IOException {
         FecConfig config = FecConfig.named(name);
-        if (checkpoints.isEmpty()) {
-            throw new IllegalArgumentException("No checkpoint given");
-        }
-        for (Path p : checkpoints) {
-            if (!Files.isRegularFile(p)) {
-                throw new IOException("Checkpoint not found: " + p);
-            }
-        }
+        checkFiles(checkpoints);
         if (checkpoints.size() == 1 && isDl4jModel(checkpoints.get(0))) {
             return loadDl4jZip(name, checkpoints.get(0), dataType);
         }
-        TorchCheckpoint ckpt = TorchCheckpoint.read(checkpoints);
-        Map<String, INDArray> stateDict = new LinkedHashMap<>();
-        for (Map.Entry<String, TorchTensor> e : ckpt.stateDict().entrySet()) {
-            stateDict.put(e.getKey(), e.getValue().toINDArray(dataType));
-        }
+        Map<String, INDArray> stateDict = readStateDict(checkpoints, dataType);
         int classes = numClasses != null ? numClasses
                 : stateDict.containsKey("head.weight") ? (int) stateDict.get("head.weight").size(0) : 1000;
         ComputationGraph graph = FecGraphs.create(config, new FecGraphs.Options().numClasses(classes)
@@ -105,6 +94,27 @@ public final class FecModels {
             g = g.convertDataType(dataType);
         }
         return new Loaded(g, new LoadReport(List.of(), List.of(), List.of(), List.of()));
+    }
+
+    /** Fails unless at least one checkpoint is given and every one is an existing file. */
+    public static void checkFiles(List<Path> checkpoints) throws IOException {
+        if (checkpoints.isEmpty()) {
+            throw new IllegalArgumentException("No checkpoint given");
+        }
+        for (Path p : checkpoints) {
+            if (!Files.isRegularFile(p)) {
+                throw new IOException("Checkpoint not found: " + p);
+            }
+        }
+    }
+
+    /** The tensors of PyTorch checkpoints (keys of several files merged) in {@code dataType}. */
+    public static Map<String, INDArray> readStateDict(List<Path> checkpoints, DataType dataType) throws IOException {
+        Map<String, INDArray> stateDict = new LinkedHashMap<>();
+        for (Map.Entry<String, TorchTensor> e : TorchCheckpoint.read(checkpoints).stateDict().entrySet()) {
+            stateDict.put(e.getKey(), e.getValue().toINDArray(dataType));
+        }
+        return stateDict;
     }
 
     /** True for a zip written by DL4J's ModelSerializer. */

@@ -16,6 +16,63 @@ public final class StateDictLoader {
     private StateDictLoader() {
     }
 
+    /** How a checkpoint tensor becomes a graph parameter. */
+    public interface Layout {
+        /** The tensor in the parameter's layout, or null when the shapes are incompatible. */
+        INDArray toGraph(StateDictMapping.Entry entry, INDArray reference);
+
+        /** The shape the checkpoint should have (for the mismatch message). */
+        default long[] expectedShape(StateDictMapping.Entry entry) {
+            return entry.array().shape();
+        }
+    }
+
+    /** The FEC layout of {@link StateDictMapping}. */
+    public static final Layout FEC = new Layout() {
+        @Override
+        public INDArray toGraph(StateDictMapping.Entry entry, INDArray reference) {
+            return StateDictMapping.toGraphLayout(entry, reference);
+        }
+
+        @Override
+        public long[] expectedShape(StateDictMapping.Entry entry) {
+            return StateDictMapping.referenceShape(entry);
+        }
+    };
+
+    /** What loading would do: the report, and the copies still to be made ({@link #apply}). */
+    public record Plan(LoadReport report, List<Runnable> copies) {
+        public void apply() {
+            copies.forEach(Runnable::run);
+        }
+    }
+
+    /** Matches {@code stateDict} against the parameters {@code entries} without changing anything. */
+    public static Plan plan(List<StateDictMapping.Entry> entries, Map<String, INDArray> stateDict, Layout layout) {
+        List<String> loaded = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        List<String> mismatched = new ArrayList<>();
+        Set<String> unused = new LinkedHashSet<>(stateDict.keySet());
+        List<Runnable> copies = new ArrayList<>();
+        for (StateDictMapping.Entry e : entries) {
+            INDArray ref = stateDict.get(e.key());
+            if (ref == null) {
+                missing.add(e.key());
+                continue;
+            }
+            unused.remove(e.key());
+            INDArray converted = layout.toGraph(e, ref);
+            if (converted == null) {
+                mismatched.add(e.key() + ": checkpoint " + Arrays.toString(ref.shape()) + " vs model "
+                        + Arrays.toString(layout.expectedShape(e)));
+                continue;
+            }
+            loaded.add(e.key());
+            copies.add(() -> e.array().assign(converted.castTo(e.array().dataType())));
+        }
+        return new Plan(new LoadReport(loaded, missing, new ArrayList<>(unused), mismatched), copies);
+    }
+
     /**
      * Loads {@code stateDict} into {@code graph}.
      *
@@ -26,33 +83,12 @@ public final class StateDictLoader {
      */
     public static LoadReport load(ComputationGraph graph, Map<String, INDArray> stateDict, String source,
                                   boolean strict) {
-        List<String> loaded = new ArrayList<>();
-        List<String> missing = new ArrayList<>();
-        List<String> mismatched = new ArrayList<>();
-        Set<String> unused = new LinkedHashSet<>(stateDict.keySet());
-        List<Runnable> copies = new ArrayList<>();
-        for (StateDictMapping.Entry e : StateDictMapping.entries(graph)) {
-            INDArray ref = stateDict.get(e.key());
-            if (ref == null) {
-                missing.add(e.key());
-                continue;
-            }
-            unused.remove(e.key());
-            INDArray converted = StateDictMapping.toGraphLayout(e, ref);
-            if (converted == null) {
-                mismatched.add(e.key() + ": checkpoint " + Arrays.toString(ref.shape()) + " vs model "
-                        + Arrays.toString(StateDictMapping.referenceShape(e)));
-                continue;
-            }
-            loaded.add(e.key());
-            copies.add(() -> e.array().assign(converted.castTo(e.array().dataType())));
-        }
-        LoadReport report = new LoadReport(loaded, missing, new ArrayList<>(unused), mismatched);
-        if (strict && !report.isComplete()) {
-            throw new IllegalArgumentException("Checkpoint " + source + " does not match the model: " + report
+        Plan plan = plan(StateDictMapping.entries(graph), stateDict, FEC);
+        if (strict && !plan.report().isComplete()) {
+            throw new IllegalArgumentException("Checkpoint " + source + " does not match the model: " + plan.report()
                     + " (use non-strict loading to load the matching tensors only)");
         }
-        copies.forEach(Runnable::run);
-        return report;
+        plan.apply();
+        return plan.report();
     }
 }
