@@ -159,6 +159,13 @@ public final class Interpolation {
         return out.reshape('c', n, c, outH, outW);
     }
 
+    /** {@code F.interpolate(x, size=(height, width), mode)} of NCHW {@code x}, in x's data type. */
+    public static INDArray resize(INDArray x, Mode mode, int height, int width) {
+        INDArray ah = matrix(weights(mode, (int) x.size(2), height), x.dataType());
+        INDArray aw = matrix(weights(mode, (int) x.size(3), width), x.dataType());
+        return apply(x, ah, aw);
+    }
+
     /** The backward pass of {@link #apply}: {@code dx = A_h^T dy A_w}. */
     public static INDArray applyBackward(INDArray dy, INDArray ah, INDArray aw) {
         return apply(dy, ah == null ? null : ah.transpose().dup('c'), aw == null ? null : aw.transpose().dup('c'));

@@ -32,9 +32,6 @@ public final class SegPrediction {
         if (logits.size(2) == height && logits.size(3) == width) {
             return logits;
         }
-        DataType dt = logits.dataType();
-        INDArray ah = Interpolation.matrix(Interpolation.bilinearWeights((int) logits.size(2), height), dt);
-        INDArray aw = Interpolation.matrix(Interpolation.bilinearWeights((int) logits.size(3), width), dt);
-        return Interpolation.apply(logits, ah, aw);
+        return Interpolation.resize(logits, Interpolation.Mode.BILINEAR, height, width);
     }
 }

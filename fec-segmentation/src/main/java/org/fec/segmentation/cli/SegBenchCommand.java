@@ -1,6 +1,5 @@
 package org.fec.segmentation.cli;
 
-import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -10,6 +9,7 @@ import org.fec.segmentation.SegModels;
 import org.fec.zoo.FecConfig;
 import org.fec.zoo.FecGraphs;
 import org.fec.zoo.cli.Args;
+import org.fec.zoo.cli.Bench;
 import org.fec.zoo.cli.FecCommand;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -72,35 +72,18 @@ public final class SegBenchCommand implements FecCommand {
         sampler.setDaemon(true);
         sampler.start();
         try {
-            double[] inference = time(warmup, runs, () -> model.output(false, x));
-            System.out.printf("inference: %.3f images/s (%.2f s per batch)%n", batch / median(inference),
-                    median(inference));
+            double[] inference = Bench.timeRuns(warmup, runs, () -> model.output(false, x));
+            System.out.printf("inference: %.3f images/s (%.2f s per batch)%n", batch / Bench.median(inference),
+                    Bench.median(inference));
             MultiDataSet data = new MultiDataSet(x, labels);
-            double[] train = time(warmup, runs, () -> model.fit(data));
-            System.out.printf("training:  %.3f images/s (%.2f s per step)%n", batch / median(train), median(train));
+            double[] train = Bench.timeRuns(warmup, runs, () -> model.fit(data));
+            System.out.printf("training:  %.3f images/s (%.2f s per step)%n", batch / Bench.median(train),
+                    Bench.median(train));
         } finally {
             sampler.interrupt();
         }
         peak.accumulateAndGet(Pointer.physicalBytes(), Math::max);
         System.out.printf("peak resident memory: %.2f GiB (JVM heap max %.1f GiB)%n", peak.get() / (double) (1L << 30),
                 Runtime.getRuntime().maxMemory() / (double) (1L << 30));
-    }
-
-    private static double[] time(int warmup, int runs, Runnable step) {
-        double[] t = new double[runs];
-        for (int i = -warmup; i < runs; i++) {
-            long s = System.nanoTime();
-            step.run();
-            if (i >= 0) {
-                t[i] = (System.nanoTime() - s) / 1e9;
-            }
-        }
-        return t;
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 }

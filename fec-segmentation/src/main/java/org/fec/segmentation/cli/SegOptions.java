@@ -30,16 +30,4 @@ final class SegOptions {
         int[] s = scale(a);
         return new SegEvalTransform(s[0], s[1], 32, SegNormalization.imagenet());
     }
-
-    static double number(Args a, String name, double fallback) {
-        String v = a.optional(name, null);
-        if (v == null) {
-            return fallback;
-        }
-        try {
-            return Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            throw new Args.UsageException("--" + name + " expects a number, got '" + v + "'");
-        }
-    }
 }

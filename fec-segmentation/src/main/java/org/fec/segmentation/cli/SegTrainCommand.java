@@ -44,8 +44,8 @@ public final class SegTrainCommand implements FecCommand {
         c.iterations = a.integer("iterations", c.iterations);
         c.batch = a.integer("batch", c.batch);
         c.crop = a.integer("crop", c.crop);
-        c.lr = SegOptions.number(a, "lr", c.lr);
-        c.weightDecay = SegOptions.number(a, "weight-decay", c.weightDecay);
+        c.lr = a.number("lr", c.lr);
+        c.weightDecay = a.number("weight-decay", c.weightDecay);
         int[] scale = SegOptions.scale(a);
         c.scaleLong = scale[0];
         c.scaleShort = scale[1];
@@ -54,18 +54,7 @@ public final class SegTrainCommand implements FecCommand {
         c.evalImages = a.integer("eval-images", c.evalImages);
         c.numClasses = a.integer("num-classes", c.numClasses);
         c.reduceZeroLabel = !a.flag("no-reduce-zero-label");
-        c.workers = a.integer("workers", c.workers);
-        c.seed = a.integer("seed", (int) c.seed);
-        c.resume = a.flag("resume");
-        for (String f : a.all("checkpoint")) {
-            c.initCheckpoints.add(Path.of(f));
-        }
-        if (a.flag("ui") || a.optional("ui-port", null) != null) {
-            c.uiPort = a.integer("ui-port", 9000);
-        }
-        if (a.optional("stats-file", null) != null) {
-            c.statsFile = Path.of(a.required("stats-file"));
-        }
+        a.readRunOptions(c);
         if (c.iterations < 1 || c.batch < 1 || c.crop < 32 || c.numClasses < 2 || c.workers < 1) {
             throw new Args.UsageException("need --iterations >= 1, --batch >= 1, --crop >= 32, --num-classes >= 2, "
                     + "--workers >= 1");

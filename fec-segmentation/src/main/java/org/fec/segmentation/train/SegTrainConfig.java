@@ -1,18 +1,17 @@
 package org.fec.segmentation.train;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import org.fec.zoo.train.RunOptions;
 
 /**
  * Options of {@link SegTrainer}; the defaults are the FEC authors' ADE20K recipe (Semantic FPN, AdamW lr 1e-4, weight
  * decay 1e-4, poly schedule power 0.9 to 0, 80k iterations of 16 crops of 512x512, random rescale of (2048, 512) by
- * 0.5-2.0, cat_max_ratio 0.75, flips, photometric distortion, evaluation every 8k iterations).
+ * 0.5-2.0, cat_max_ratio 0.75, flips, photometric distortion, evaluation every 8k iterations). {@link #data} is the
+ * ADE20K root ({@code ADEChallengeData2016} or its parent); {@link #initCheckpoints} may hold an FEC ImageNet
+ * checkpoint (backbone only), an mmseg checkpoint or a DL4J zip.
  */
-public final class SegTrainConfig {
+public final class SegTrainConfig extends RunOptions {
     public String model = "fec_small_seg";
-    /** ADE20K root ({@code ADEChallengeData2016} or its parent). */
-    public Path data;
     public Path output = Path.of("fec-seg-train");
     public int numClasses = 150;
     public boolean reduceZeroLabel = true;
@@ -34,13 +33,4 @@ public final class SegTrainConfig {
     public int checkpointInterval = 2000;
     /** Evaluate on at most this many validation images (0 = all). */
     public int evalImages;
-    public int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
-    public long seed = 42;
-    public boolean resume;
-    /** Starting weights: an FEC ImageNet checkpoint (backbone only), an mmseg checkpoint or a DL4J zip. */
-    public List<Path> initCheckpoints = new ArrayList<>();
-    public Integer uiPort;
-    public Path statsFile;
-    /** Stop after this many iterations of the current run (tests of kill and resume); 0 = no limit. */
-    public int stopAfterIterations;
 }

@@ -17,7 +17,9 @@ import org.fec.datavec.ade20k.SegNormalization;
 import org.fec.datavec.ade20k.SegTrainTransform;
 import org.fec.datavec.ade20k.SegmentationIterator;
 import org.fec.segmentation.SegEvaluation;
+import org.fec.layers.Conv2d;
 import org.fec.segmentation.SegModels;
+import org.fec.segmentation.SemanticFpn;
 import org.fec.segmentation.eval.SegmentationResult;
 import org.fec.zoo.FecGraphs;
 import org.fec.zoo.train.TrainingSupport;
@@ -159,16 +161,9 @@ public final class SegTrainer {
         double secs = (now - start) / 1e9;
         double perIt = secs / ran;
         double eta = (c.iterations - it) * perIt;
-        int width = 30, filled = (int) ((long) width * it / c.iterations);
-        progress.printf("\riteration %d/%d [%s%s] loss %.4f lr %.2e %.2f img/s ETA %ds ", it, c.iterations,
-                "=".repeat(filled), " ".repeat(width - filled), loss, currentLr(model), c.batch / perIt,
-                Math.round(eta));
-    }
-
-    private static double currentLr(ComputationGraph model) {
-        org.nd4j.linalg.learning.config.IUpdater u = model.getLayer(org.fec.segmentation.SemanticFpn.LOGITS_QUARTER)
-                .conf().getLayer().getUpdaterByParam(org.fec.layers.Conv2d.WEIGHT);
-        return u.getLearningRate(model.getIterationCount(), model.getEpochCount());
+        double lr = TrainingSupport.learningRate(model, SemanticFpn.LOGITS_QUARTER, Conv2d.WEIGHT);
+        progress.printf("\riteration %d/%d %s loss %.4f lr %.2e %.2f img/s ETA %ds ", it, c.iterations,
+                TrainingSupport.progressBar(it, c.iterations), loss, lr, c.batch / perIt, Math.round(eta));
     }
 
     private void saveCheckpoint(ComputationGraph model, double best, boolean isBest) throws IOException {

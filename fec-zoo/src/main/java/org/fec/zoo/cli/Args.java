@@ -75,6 +75,37 @@ public final class Args {
         }
     }
 
+    /** A floating-point option, or {@code fallback} when it is absent. */
+    public double number(String name, double fallback) {
+        String v = optional(name, null);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " expects a number, got '" + v + "'");
+        }
+    }
+
+    /**
+     * Reads the options every training command has into {@code c}: --workers, --seed, --resume, --checkpoint
+     * (repeated), --ui / --ui-port (default port 9000) and --stats-file.
+     */
+    public void readRunOptions(org.fec.zoo.train.RunOptions c) {
+        c.workers = integer("workers", c.workers);
+        c.seed = integer("seed", (int) c.seed);
+        c.resume = flag("resume");
+        for (String f : all("checkpoint")) {
+            c.initCheckpoints.add(java.nio.file.Path.of(f));
+        }
+        if (flag("ui") || optional("ui-port", null) != null) {
+            c.uiPort = integer("ui-port", 9000);
+        }
+        String stats = optional("stats-file", null);
+        c.statsFile = stats == null ? null : java.nio.file.Path.of(stats);
+    }
+
     /** The configuration of a model name; an unknown name is a usage error. */
     public static org.fec.zoo.FecConfig model(String name) {
         try {

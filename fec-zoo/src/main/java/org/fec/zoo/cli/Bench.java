@@ -17,7 +17,7 @@ import java.util.Set;
  * {@code fec bench}: inference and training throughput of an FEC model and, in the same JVM, of DL4J's zoo
  * ResNet-50, so that the ratio does not depend on the machine.
  */
-final class Bench {
+public final class Bench {
 
     private Bench() {
     }
@@ -95,14 +95,7 @@ final class Bench {
                                   boolean backbone) {
         Nd4j.getRandom().setSeed(1);
         INDArray x = Nd4j.randn(DataType.FLOAT, batch, 3, size, size);
-        double[] inference = new double[runs];
-        for (int i = -warmup; i < runs; i++) {
-            long t = System.nanoTime();
-            g.output(x);
-            if (i >= 0) {
-                inference[i] = (System.nanoTime() - t) / 1e9;
-            }
-        }
+        double[] inference = timeRuns(warmup, runs, () -> g.output(x));
         double training = Double.NaN;
         if (!backbone) {
             INDArray labels = Nd4j.zeros(DataType.FLOAT, batch, 1000);
@@ -110,20 +103,26 @@ final class Bench {
                 labels.putScalar(i, (i * 37) % 1000, 1.0);
             }
             MultiDataSet data = new MultiDataSet(x, labels);
-            double[] train = new double[runs];
-            for (int i = -warmup; i < runs; i++) {
-                long t = System.nanoTime();
-                g.fit(data);
-                if (i >= 0) {
-                    train[i] = (System.nanoTime() - t) / 1e9;
-                }
-            }
+            double[] train = timeRuns(warmup, runs, () -> g.fit(data));
             training = batch / median(train);
         }
         return new Result(name, batch / median(inference), training);
     }
 
-    static double median(double[] v) {
+    /** Seconds of each of {@code runs} timed runs of {@code step}, after {@code warmup} untimed ones. */
+    public static double[] timeRuns(int warmup, int runs, Runnable step) {
+        double[] t = new double[runs];
+        for (int i = -warmup; i < runs; i++) {
+            long start = System.nanoTime();
+            step.run();
+            if (i >= 0) {
+                t[i] = (System.nanoTime() - start) / 1e9;
+            }
+        }
+        return t;
+    }
+
+    public static double median(double[] v) {
         double[] s = v.clone();
         Arrays.sort(s);
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;

@@ -23,36 +23,18 @@ final class Train {
         c.output = Path.of(a.optional("output", c.output.toString()));
         c.epochs = a.integer("epochs", c.epochs);
         c.batch = a.integer("batch", c.batch);
-        c.lr = a.optional("lr", null) == null ? null : number(a, "lr");
+        c.lr = a.optional("lr", null) == null ? null : a.number("lr", 0);
         c.warmupEpochs = a.integer("warmup-epochs", c.warmupEpochs);
-        c.weightDecay = a.optional("weight-decay", null) == null ? c.weightDecay : number(a, "weight-decay");
-        c.dropPath = a.optional("drop-path", null) == null ? c.dropPath : number(a, "drop-path");
-        c.labelSmoothing = a.optional("label-smoothing", null) == null ? c.labelSmoothing
-                : number(a, "label-smoothing");
+        c.weightDecay = a.number("weight-decay", c.weightDecay);
+        c.dropPath = a.number("drop-path", c.dropPath);
+        c.labelSmoothing = a.number("label-smoothing", c.labelSmoothing);
         c.size = a.integer("size", c.size);
-        c.minScale = a.optional("min-scale", null) == null ? c.minScale : number(a, "min-scale");
-        c.workers = a.integer("workers", c.workers);
-        c.seed = a.integer("seed", (int) c.seed);
-        c.resume = a.flag("resume");
-        for (String ck : a.all("checkpoint")) {
-            c.initCheckpoints.add(Path.of(ck));
-        }
-        if (a.flag("ui") || a.optional("ui-port", null) != null) {
-            c.uiPort = a.integer("ui-port", 9000);
-        }
-        c.statsFile = a.optional("stats-file", null) == null ? null : Path.of(a.optional("stats-file", null));
+        c.minScale = a.number("min-scale", c.minScale);
+        a.readRunOptions(c);
         if (c.epochs < 1 || c.batch < 1 || c.size < 32 || c.size % 32 != 0) {
             throw new Args.UsageException("need --epochs >= 1, --batch >= 1 and --size a multiple of 32");
         }
         return c;
-    }
-
-    private static double number(Args a, String name) {
-        try {
-            return Double.parseDouble(a.optional(name, null));
-        } catch (NumberFormatException e) {
-            throw new Args.UsageException("--" + name + " expects a number");
-        }
     }
 
     static void run(String[] argv) throws Exception {

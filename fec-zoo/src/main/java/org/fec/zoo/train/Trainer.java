@@ -158,16 +158,9 @@ public final class Trainer {
         double secs = (now - start) / 1e9;
         double rate = seen / Math.max(secs, 1e-9);
         double eta = (iters - it) * (secs / it);
-        int width = 30, filled = (int) ((long) width * it / iters);
-        double lr = currentLr(model);
-        progress.printf("\repoch %d/%d [%s%s] %d/%d loss %.4f lr %.2e %.1f img/s ETA %ds ", epoch + 1, c.epochs,
-                "=".repeat(filled), " ".repeat(width - filled), it, iters, loss, lr, rate, Math.round(eta));
-    }
-
-    private static double currentLr(ComputationGraph model) {
-        org.nd4j.linalg.learning.config.IUpdater u = ((org.deeplearning4j.nn.conf.layers.BaseLayer) model
-                .getLayer(org.fec.zoo.FecGraphs.HEAD).conf().getLayer()).getUpdaterByParam("W");
-        return u.getLearningRate(model.getIterationCount(), model.getEpochCount());
+        double lr = TrainingSupport.learningRate(model, org.fec.zoo.FecGraphs.HEAD, "W");
+        progress.printf("\repoch %d/%d %s %d/%d loss %.4f lr %.2e %.1f img/s ETA %ds ", epoch + 1, c.epochs,
+                TrainingSupport.progressBar(it, iters), it, iters, loss, lr, rate, Math.round(eta));
     }
 
     private void saveCheckpoint(ComputationGraph model, int epochsDone, double bestTop1, boolean best)

@@ -14,6 +14,7 @@ import org.deeplearning4j.ui.model.stats.StatsListener;
 import org.deeplearning4j.ui.model.storage.InMemoryStatsStorage;
 import org.deeplearning4j.ui.model.storage.sqlite.J7FileStatsStorage;
 import org.deeplearning4j.util.ModelSerializer;
+import org.fec.zoo.io.AtomicFiles;
 
 /** What every trainer of the project shares: atomic checkpoints with a state object, and the DL4J dashboard. */
 public final class TrainingSupport {
@@ -28,24 +29,13 @@ public final class TrainingSupport {
      */
     public static void saveCheckpoint(ComputationGraph model, Path dir, String lastName, String bestName,
                                       boolean best, String stateKey, Map<String, String> state) throws IOException {
-        Path tmp = Files.createTempFile(dir, lastName, ".part");
-        try {
+        Path last = dir.resolve(lastName);
+        AtomicFiles.write(last, tmp -> {
             ModelSerializer.writeModel(model, tmp.toFile(), true);
             ModelSerializer.addObjectToFile(tmp.toFile(), stateKey, state);
-            if (best) {
-                Path bestTmp = Files.createTempFile(dir, bestName, ".part");
-                try {
-                    Files.copy(tmp, bestTmp, StandardCopyOption.REPLACE_EXISTING);
-                    Files.move(bestTmp, dir.resolve(bestName), StandardCopyOption.REPLACE_EXISTING,
-                            StandardCopyOption.ATOMIC_MOVE);
-                } finally {
-                    Files.deleteIfExists(bestTmp);
-                }
-            }
-            Files.move(tmp, dir.resolve(lastName), StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
+        });
+        if (best) {
+            AtomicFiles.write(dir.resolve(bestName), tmp -> Files.copy(last, tmp, StandardCopyOption.REPLACE_EXISTING));
         }
     }
 
@@ -70,5 +60,17 @@ public final class TrainingSupport {
         ui.attach(stats);
         progress.printf("DL4J UI dashboard: http://localhost:%d/train/overview%n", ui.getPort());
         return ui;
+    }
+
+    /** A 30-character console progress bar, {@code [=====     ]}. */
+    public static String progressBar(long done, long total) {
+        int width = 30, filled = (int) Math.min(width, width * done / Math.max(total, 1));
+        return "[" + "=".repeat(filled) + " ".repeat(width - filled) + "]";
+    }
+
+    /** The learning rate that the updater of {@code vertex}'s parameter {@code param} uses now. */
+    public static double learningRate(ComputationGraph model, String vertex, String param) {
+        return model.getLayer(vertex).conf().getLayer().getUpdaterByParam(param)
+                .getLearningRate(model.getIterationCount(), model.getEpochCount());
     }
 }
