@@ -9,8 +9,9 @@ public final class FecRegistry {
     private FecRegistry() {
     }
 
-    /** One entry of the registry. */
-    public record Entry(FecConfig config, long parameters, double gmacs, int inputSize, Preprocessing preprocessing) {
+    /** One entry of the registry; {@code paperResults} are the accuracies the paper reports for it. */
+    public record Entry(FecConfig config, long parameters, double gmacs, int inputSize, Preprocessing preprocessing,
+                        List<PaperResults.Metric> paperResults) {
     }
 
     /** Default input sizes: 224 for classifiers, 512 for segmentation (ADE20K crops), 800x1344 rounded for det. */
@@ -30,7 +31,7 @@ public final class FecRegistry {
         FecConfig c = FecConfig.named(name);
         int size = defaultInputSize(c);
         return new Entry(c, parameters(c, 1000), multiplyAdds(c, size, size, 1000) / 1e9, size,
-                Preprocessing.of(name));
+                Preprocessing.of(name), PaperResults.of(name));
     }
 
     /** A zoo model by name with default options; use {@link FecZooModel#builder(String)} for options. */

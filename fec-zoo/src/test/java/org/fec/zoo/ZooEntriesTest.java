@@ -55,6 +55,14 @@ class ZooEntriesTest {
         }
         // FEC-Small: 5.7M parameters and about 1.4 G multiply-adds at 224x224, as the paper reports.
         assertEquals(1.38, FecRegistry.entry("fec_small").gmacs(), 0.01);
+        // The paper's Tables 1-3: every entry has its figures, one per task.
+        assertEquals(List.of(new PaperResults.Metric("ImageNet-1k top-1", 72.7)),
+                FecRegistry.entry("fec_small").paperResults());
+        assertEquals(81.2, FecRegistry.entry("fec_large").paperResults().get(0).percent(), 0.0);
+        assertEquals(List.of(new PaperResults.Metric("ADE20K mIoU", 37.7)),
+                FecRegistry.entry("fec_base_seg").paperResults());
+        assertEquals(List.of(new PaperResults.Metric("COCO AP box", 39.9), new PaperResults.Metric("AP mask", 37.3)),
+                FecRegistry.entry("fec_large_det").paperResults());
     }
 
     @Test
