@@ -7,12 +7,15 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
  * An ImageNet-style folder: one sub-folder per class (sorted names give the class indices, as torchvision's
- * ImageFolder does), image files inside.
+ * ImageFolder does), image files inside. The folder names ({@link #classes()}) identify the classes; the readable
+ * names ({@link #classNames()}) are for people, so ImageNet's {@code n01440764} shows as {@code tench, Tinca tinca}.
  */
 public final class ImageFolder {
 
@@ -25,11 +28,13 @@ public final class ImageFolder {
 
     private final Path root;
     private final List<String> classes;
+    private final List<String> classNames;
     private final List<Sample> samples;
 
     private ImageFolder(Path root, List<String> classes, List<Sample> samples) {
         this.root = root;
         this.classes = classes;
+        this.classNames = readableNames(classes);
         this.samples = samples;
     }
 
@@ -83,9 +88,33 @@ public final class ImageFolder {
         return root;
     }
 
-    /** Class folder names, index = label. */
+    /**
+     * Class folder names, index = label: the identity of the classes (train/val consistency, checkpoints).
+     */
     public List<String> classes() {
         return classes;
+    }
+
+    /**
+     * Readable class names, index = label, for display: {@link SynsetNames#readable} of each folder name, so
+     * WordNet synset folders get ImageNet's names and other folders keep theirs. The names are distinct: when two
+     * folders would get the same name (ImageNet-1k has two {@code crane} synsets, the bird and the machine), each
+     * translated one is followed by its folder name, {@code crane (n02012849)}.
+     */
+    public List<String> classNames() {
+        return classNames;
+    }
+
+    static List<String> readableNames(List<String> folders) {
+        List<String> names = folders.stream().map(SynsetNames::readable).toList();
+        Map<String, Long> counts = names.stream().collect(Collectors.groupingBy(n -> n, Collectors.counting()));
+        List<String> out = new ArrayList<>(names.size());
+        for (int i = 0; i < names.size(); i++) {
+            String n = names.get(i);
+            boolean translated = !n.equals(folders.get(i));
+            out.add(translated && counts.get(n) > 1 ? n + " (" + folders.get(i) + ")" : n);
+        }
+        return List.copyOf(out);
     }
 
     public List<Sample> samples() {

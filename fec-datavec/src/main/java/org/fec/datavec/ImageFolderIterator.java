@@ -65,8 +65,14 @@ public class ImageFolderIterator extends PrefetchingIterator<ImageFolder.Sample,
         return folder.classes().size();
     }
 
+    /**
+     * The readable class names ({@link ImageFolder#classNames()}), index = label. DL4J uses an iterator's labels
+     * only to name classes in reports ({@code graph.evaluate(iterator)} passes them to {@code Evaluation}, whose
+     * {@code stats()} prints them), so ImageNet shows {@code tench, Tinca tinca} rather than {@code n01440764}. The
+     * names are distinct; the folder names, which identify the classes, stay in {@link ImageFolder#classes()}.
+     */
     @Override
     public List<String> getLabels() {
-        return folder.classes();
+        return folder.classNames();
     }
 }

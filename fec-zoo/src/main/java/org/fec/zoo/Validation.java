@@ -10,7 +10,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.function.Consumer;
 
-/** Top-1, top-5 and cross-entropy loss of a classifier over a data set. */
+/** Top-1, top-5 and cross-entropy loss of a classifier over a data set, overall and top-1 per class. */
 public final class Validation {
 
     /** Running totals. */
@@ -19,6 +19,8 @@ public final class Validation {
         private long top1;
         private long top5;
         private double lossSum;
+        private long[] classImages = new long[0];
+        private long[] classTop1 = new long[0];
 
         /** Adds a batch of softmax probabilities [B, classes] and one-hot labels [B, classes]. */
         public void add(INDArray probabilities, INDArray oneHot) {
@@ -30,6 +32,34 @@ public final class Validation {
             top1 += rank.lt(1).castTo(DataType.INT32).sumNumber().longValue();
             top5 += rank.lt(5).castTo(DataType.INT32).sumNumber().longValue();
             lossSum += Transforms.log(Transforms.max(trueProb, 1e-12, false), false).sumNumber().doubleValue() * -1;
+            int classes = (int) oneHot.size(1);
+            if (classImages.length < classes) {
+                classImages = java.util.Arrays.copyOf(classImages, classes);
+                classTop1 = java.util.Arrays.copyOf(classTop1, classes);
+            }
+            long[] trueClass = oneHot.argMax(1).toLongVector();
+            for (int i = 0; i < trueClass.length; i++) {
+                classImages[(int) trueClass[i]]++;
+                if (rank.getDouble(i) < 1) {
+                    classTop1[(int) trueClass[i]]++;
+                }
+            }
+        }
+
+        /** Images of class {@code c} seen so far. */
+        public long classImages(int c) {
+            return c < classImages.length ? classImages[c] : 0;
+        }
+
+        /** Images of class {@code c} ranked first so far. */
+        public long classCorrect(int c) {
+            return c < classTop1.length ? classTop1[c] : 0;
+        }
+
+        /** Top-1 accuracy on the images of class {@code c} (0 when there were none). */
+        public double classTop1(int c) {
+            long n = classImages(c);
+            return n == 0 ? 0 : (double) classCorrect(c) / n;
         }
 
         public long images() {

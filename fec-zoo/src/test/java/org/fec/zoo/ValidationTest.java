@@ -32,6 +32,15 @@ class ValidationTest {
         assertEquals(1.0 / 3, m.top1(), 1e-12);
         assertEquals(2.0 / 3, m.top5(), 1e-12);
         assertEquals(-(Math.log(0.40) + Math.log(0.05) + Math.log(0.01)) / 3, m.loss(), 1e-9);
+        assertEquals(1, m.classImages(0));
+        assertEquals(1.0, m.classTop1(0), 1e-12);
+        assertEquals(1, m.classImages(2));
+        assertEquals(0.0, m.classTop1(2), 1e-12);
+        assertEquals(0, m.classImages(3));
+        m.add(Nd4j.create(new double[][]{{0.1, 0.1, 0.5, 0.1, 0.1, 0.05, 0.05}}), Validation.oneHot(new int[]{2}, 7));
+        assertEquals(2, m.classImages(2));
+        assertEquals(1, m.classCorrect(2));
+        assertEquals(0.5, m.classTop1(2), 1e-12);
     }
 
     @Test
@@ -40,7 +49,7 @@ class ValidationTest {
             for (int i = 0; i < 3; i++) {
                 BufferedImage img = new BufferedImage(80, 64, BufferedImage.TYPE_INT_RGB);
                 img.setRGB(5, 5, 0xff0000 >> (8 * c));
-                Path f = dir.resolve("data/class" + c + "/img" + i + ".png");
+                Path f = dir.resolve("data/" + (c == 0 ? "n01440764" : "class1") + "/img" + i + ".png");
                 Files.createDirectories(f.getParent());
                 ImageIO.write(img, "png", f.toFile());
             }
@@ -55,7 +64,7 @@ class ValidationTest {
         int code;
         try {
             code = FecCli.run(new String[]{"validate", "--model", "fec_small", "--checkpoint", zip.toString(),
-                    "--data", dir.resolve("data").toString(), "--batch", "4", "--size", "64"});
+                    "--data", dir.resolve("data").toString(), "--batch", "4", "--size", "64", "--per-class"});
         } finally {
             System.setOut(realOut);
         }
@@ -63,5 +72,8 @@ class ValidationTest {
         assertEquals(0, code, text);
         assertTrue(text.contains("(6 images)") && text.contains("1 unreadable images skipped"), text);
         assertTrue(text.matches("(?s).*top1 [01]\\.\\d{4}  top5 1\\.0000.*"), text);
+        assertTrue(text.contains("per-class top-1, worst first:"), text);
+        assertTrue(text.matches("(?s).*  [01]\\.\\d{4} \\(\\d/3\\)  n01440764  tench, Tinca tinca\n.*"), text);
+        assertTrue(text.matches("(?s).*  [01]\\.\\d{4} \\(\\d/3\\)  class1\n.*"), text);
     }
 }

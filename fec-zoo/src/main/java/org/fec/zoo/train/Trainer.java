@@ -6,6 +6,7 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.fec.datavec.EvalTransform;
 import org.fec.datavec.ImageFolder;
 import org.fec.datavec.ImageFolderIterator;
+import org.fec.datavec.SynsetNames;
 import org.fec.datavec.TrainTransform;
 import org.fec.zoo.FecFineTune;
 import org.fec.zoo.FecModels;
@@ -22,7 +23,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -53,9 +56,12 @@ public final class Trainer {
         ImageFolder train = ImageFolder.scan(c.data.resolve("train"));
         ImageFolder val = ImageFolder.scan(c.data.resolve("val"));
         if (!train.classes().equals(val.classes())) {
-            throw new IOException("train/ and val/ of " + c.data + " have different class folders");
+            throw new IOException("train/ and val/ of " + c.data + " have different class folders: "
+                    + classDifference(train.classes(), val.classes()));
         }
         int classes = train.classes().size();
+        progress.printf("data: %d classes (%s), %d training and %d validation images%n", classes,
+                preview(train.classNames()), train.samples().size(), val.samples().size());
         int itersPerEpoch = (train.samples().size() + c.batch - 1) / c.batch;
         Files.createDirectories(c.output);
 
@@ -137,6 +143,35 @@ public final class Trainer {
         }
         ComputationGraph start = FecModels.load(c.model, c.initCheckpoints, null, DataType.FLOAT, false).graph();
         return FecFineTune.newHead(start, classes, false, adam);
+    }
+
+    /** Which class folders only one side has, with readable names, e.g. {@code n01440764 (tench, Tinca tinca)}. */
+    static String classDifference(List<String> train, List<String> val) {
+        List<String> parts = new ArrayList<>();
+        List<String> onlyTrain = train.stream().filter(n -> !val.contains(n)).toList();
+        List<String> onlyVal = val.stream().filter(n -> !train.contains(n)).toList();
+        if (!onlyTrain.isEmpty()) {
+            parts.add("only in train/: " + describe(onlyTrain));
+        }
+        if (!onlyVal.isEmpty()) {
+            parts.add("only in val/: " + describe(onlyVal));
+        }
+        return String.join("; ", parts);
+    }
+
+    private static String describe(List<String> folders) {
+        List<String> shown = new ArrayList<>();
+        for (String f : folders.subList(0, Math.min(5, folders.size()))) {
+            String name = SynsetNames.readable(f);
+            shown.add(name.equals(f) ? f : f + " (" + name + ")");
+        }
+        return String.join(", ", shown) + (folders.size() > 5 ? " and " + (folders.size() - 5) + " more" : "");
+    }
+
+    /** The first few class names, for the start-up line. */
+    private static String preview(List<String> names) {
+        String shown = String.join("; ", names.subList(0, Math.min(3, names.size())));
+        return names.size() > 3 ? shown + "; ..." : shown;
     }
 
     /** Label smoothing: y (1 - eps) + eps / K. */

@@ -153,4 +153,11 @@ public class TrainerTest {
         assertTrue(Files.isRegularFile(dir.resolve("demo").resolve("stats.db")));
         assertTrue(Files.isRegularFile(dir.resolve("demo").resolve("clusters_overlay.png")));
     }
+
+    @Test
+    void classMismatchNamesTheFoldersReadably() {
+        String msg = Trainer.classDifference(java.util.List.of("n01440764", "n02084071", "plain"),
+                java.util.List.of("n02084071", "n04592741"));
+        assertEquals("only in train/: n01440764 (tench, Tinca tinca), plain; only in val/: n04592741 (wing)", msg);
+    }
 }
