@@ -110,21 +110,20 @@ public final class PilAffine {
     private static void bicubic(byte[] in, int w, int h, double xs, double ys, double[] v) {
         int x = (int) Math.floor(xs) - 1, y = (int) Math.floor(ys) - 1;
         double dx = xs - (x + 1), dy = ys - (y + 1);
-        int[] cols = {clamp(x, w), clamp(x + 1, w), clamp(x + 2, w), clamp(x + 3, w)};
+        int c0 = clamp(x, w), c1 = clamp(x + 1, w), c2 = clamp(x + 2, w), c3 = clamp(x + 3, w);
         for (int ch = 0; ch < 3; ch++) {
-            double[] rows = new double[4];
-            rows[0] = cubicRow(in, clamp(y, h) * w, cols, ch, dx);
-            // PIL repeats the previous row, not the clamped one, past the bottom edge
-            for (int k = 1; k < 4; k++) {
-                rows[k] = y + k >= 0 && y + k < h ? cubicRow(in, (y + k) * w, cols, ch, dx) : rows[k - 1];
-            }
-            v[ch] = cubic(rows[0], rows[1], rows[2], rows[3], dy);
+            double r0 = cubicRow(in, clamp(y, h) * w, c0, c1, c2, c3, ch, dx);
+            // past the top or bottom edge PIL repeats the previous row
+            double r1 = y + 1 >= 0 && y + 1 < h ? cubicRow(in, (y + 1) * w, c0, c1, c2, c3, ch, dx) : r0;
+            double r2 = y + 2 >= 0 && y + 2 < h ? cubicRow(in, (y + 2) * w, c0, c1, c2, c3, ch, dx) : r1;
+            double r3 = y + 3 >= 0 && y + 3 < h ? cubicRow(in, (y + 3) * w, c0, c1, c2, c3, ch, dx) : r2;
+            v[ch] = cubic(r0, r1, r2, r3, dy);
         }
     }
 
-    private static double cubicRow(byte[] in, int rowStart, int[] cols, int ch, double d) {
-        return cubic(at(in, rowStart + cols[0], ch), at(in, rowStart + cols[1], ch), at(in, rowStart + cols[2], ch),
-                at(in, rowStart + cols[3], ch), d);
+    private static double cubicRow(byte[] in, int rowStart, int c0, int c1, int c2, int c3, int ch, double d) {
+        return cubic(at(in, rowStart + c0, ch), at(in, rowStart + c1, ch), at(in, rowStart + c2, ch),
+                at(in, rowStart + c3, ch), d);
     }
 
     /** PIL's BICUBIC macro of Geometry.c. */
