@@ -128,12 +128,12 @@ public final class PilOps {
         check(img);
         Mat src = img.toMat();
         Mat hist = new Mat();
+        Mat noMask = new Mat();
         try {
             long[][] out = new long[3][256];
             for (int b = 0; b < 3; b++) {
-                calcHist(src, 1, new int[]{b}, new Mat(), hist, 1, new int[]{256}, new float[]{0f, 256f});
+                calcHist(src, 1, new int[]{b}, noMask, hist, 1, new int[]{256}, new float[]{0f, 256f});
                 float[] counts = new float[256];
-                hist.data().position(0);
                 new org.bytedeco.javacpp.FloatPointer(hist.data()).get(counts);
                 for (int i = 0; i < 256; i++) {
                     out[b][i] = Math.round(counts[i]);
@@ -143,6 +143,7 @@ public final class PilOps {
         } finally {
             src.release();
             hist.release();
+            noMask.release();
         }
     }
 
