@@ -25,13 +25,18 @@ final class Normalization {
         try {
             org.bytedeco.opencv.global.opencv_imgproc.cvtColor(bgr, rgb,
                     org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2RGB);
-            INDArray x = loader.asMatrix(rgb).castTo(DataType.FLOAT).divi(255.0);
-            for (int c = 0; c < 3; c++) {
-                x.get(NDArrayIndex.all(), NDArrayIndex.point(c)).subi(mean[c]).divi(std[c]);
-            }
-            return x;
+            return rgbToTensor(rgb);
         } finally {
             rgb.release();
         }
+    }
+
+    /** As {@link #toTensor} for an image already in RGB order. */
+    INDArray rgbToTensor(Mat rgb) throws IOException {
+        INDArray x = loader.asMatrix(rgb).castTo(DataType.FLOAT).divi(255.0);
+        for (int c = 0; c < 3; c++) {
+            x.get(NDArrayIndex.all(), NDArrayIndex.point(c)).subi(mean[c]).divi(std[c]);
+        }
+        return x;
     }
 }

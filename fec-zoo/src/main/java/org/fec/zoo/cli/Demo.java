@@ -19,13 +19,8 @@ final class Demo {
     private Demo() {
     }
 
-    static void run(String[] argv) throws Exception {
-        Args a = new Args(argv, 1, Set.of("data", "output", "epochs", "ui-port"), Set.of("no-ui"));
-        String home = System.getenv().getOrDefault("FEC_HOME", ".");
-        Path data = Path.of(a.optional("data", Path.of(home, "data", "fashion-mnist").toString()));
-        if (!Files.isDirectory(data.resolve("train"))) {
-            throw new java.io.IOException("Demo data not found at " + data + " (expected train/ and val/ folders)");
-        }
+    /** The demo's training settings: its own tuned recipe, with none of timm's extra augmentations. */
+    static TrainConfig config(Args a, Path data) {
         TrainConfig c = new TrainConfig();
         c.model = "fec_small";
         c.data = data;
@@ -38,10 +33,27 @@ final class Demo {
         c.minScale = 0.7;
         c.dropPath = 0.0;
         c.labelSmoothing = 0.0;
+        // the demo keeps its tuned recipe: none of timm's extra augmentations
+        c.autoAugment = "none";
+        c.reprob = 0;
+        c.colorJitter = 0;
+        c.mixup = 0;
+        c.cutmix = 0;
         c.statsFile = c.output.resolve("stats.db");
         if (!a.flag("no-ui")) {
             c.uiPort = a.integer("ui-port", 9000);
         }
+        return c;
+    }
+
+    static void run(String[] argv) throws Exception {
+        Args a = new Args(argv, 1, Set.of("data", "output", "epochs", "ui-port"), Set.of("no-ui"));
+        String home = System.getenv().getOrDefault("FEC_HOME", ".");
+        Path data = Path.of(a.optional("data", Path.of(home, "data", "fashion-mnist").toString()));
+        if (!Files.isDirectory(data.resolve("train"))) {
+            throw new java.io.IOException("Demo data not found at " + data + " (expected train/ and val/ folders)");
+        }
+        TrainConfig c = config(a, data);
         Files.createDirectories(c.output);
         Files.deleteIfExists(c.statsFile);
         long start = System.nanoTime();

@@ -8,13 +8,13 @@ import org.fec.datavec.ImageFolder;
 import org.fec.datavec.ImageFolderIterator;
 import org.fec.datavec.SynsetNames;
 import org.fec.datavec.TrainTransform;
+import org.fec.datavec.augment.Mixup;
 import org.fec.zoo.FecFineTune;
 import org.fec.zoo.FecModels;
 import org.fec.zoo.FecZooModel;
 import org.fec.zoo.Preprocessing;
 import org.fec.zoo.Validation;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
@@ -29,7 +29,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Classification training of an FEC model on ImageNet-style folders: checkpoints after every epoch (model,
+ * Classification training of an FEC model on ImageNet-style folders with timm's augmentation recipe
+ * ({@link TrainTransform#timm}: RandAugment or colour jitter, random erasing; {@link Mixup} on each batch, which
+ * then also smooths the labels, otherwise plain label smoothing): checkpoints after every epoch (model,
  * updater state, epoch, iteration, best top-1, seed) written to a temporary file and renamed, resumable; the best
  * top-1 kept as {@code best.zip}; validation after every epoch; a console progress line; optionally the DL4J UI.
  */
@@ -90,7 +92,10 @@ public final class Trainer {
         long ranIterations = 0;
         for (int epoch = startEpoch; epoch < c.epochs; epoch++) {
             Nd4j.getRandom().setSeed(c.seed + epoch);
-            TrainTransform t = new TrainTransform(c.size, c.minScale, pre.mean(), pre.std(), c.seed * 31 + epoch);
+            TrainTransform t = TrainTransform.timm(c.size, c.minScale, pre.mean(), pre.std(), c.autoAugment,
+                    c.colorJitter, c.reprob, c.seed * 31 + epoch);
+            Mixup mixup = c.mixupActive() ? new Mixup(c.mixup, c.cutmix, c.mixupProb, c.mixupSwitchProb,
+                    c.labelSmoothing, c.seed * 31 + epoch) : null;
             long start = System.nanoTime();
             double lossSum = 0;
             int seen = 0, it = 0;
@@ -98,7 +103,7 @@ public final class Trainer {
                     c.seed + epoch)) {
                 while (data.hasNext()) {
                     DataSet ds = data.next();
-                    smoothLabels(ds.getLabels(), classes);
+                    prepareBatch(ds, mixup, c.labelSmoothing, classes);
                     model.fit(ds);
                     lossSum += model.score() * ds.numExamples();
                     seen += ds.numExamples();
@@ -174,10 +179,15 @@ public final class Trainer {
         return names.size() > 3 ? shown + "; ..." : shown;
     }
 
-    /** Label smoothing: y (1 - eps) + eps / K. */
-    private void smoothLabels(INDArray oneHot, int classes) {
-        if (c.labelSmoothing > 0) {
-            oneHot.muli(1 - c.labelSmoothing).addi(c.labelSmoothing / classes);
+    /**
+     * Turns a batch with one-hot labels into the training batch: through mixup/CutMix when on (which smooths the
+     * targets itself, timm's {@code mixup_target}), otherwise label smoothing y (1 - eps) + eps / K; never both.
+     */
+    static void prepareBatch(DataSet ds, Mixup mixup, double smoothing, int classes) {
+        if (mixup != null) {
+            mixup.preProcess(ds);
+        } else if (smoothing > 0) {
+            ds.getLabels().muli(1 - smoothing).addi(smoothing / classes);
         }
     }
 

@@ -98,6 +98,39 @@ public class TrainerTest {
     }
 
     @Test
+    void trainsWithEveryAugmentationOnAndAnOddBatch(@TempDir Path dir) throws Exception {
+        Path data = tinyDataset(dir.resolve("data"));
+        TrainConfig c = config(data, dir.resolve("run"), 1);
+        c.batch = 7;   // 24 images: batches of 7, 7, 7 and 3
+        c.autoAugment = "rand-m9-mstd0.5-inc1";
+        c.reprob = 1.0;
+        c.mixup = 0.8;
+        c.cutmix = 1.0;
+        c.mixupProb = 1.0;
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Trainer.Result r = new Trainer(c, new PrintStream(log, true, StandardCharsets.UTF_8)).run();
+        assertEquals(4, r.iterations());
+        String text = log.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("epoch 1/1: train loss") && !text.contains("NaN"), text);
+    }
+
+    @Test
+    void labelsAreSmoothedOnceWithOrWithoutMixup() {
+        org.nd4j.linalg.api.ndarray.INDArray oneHot = org.nd4j.linalg.factory.Nd4j.createFromArray(
+                new float[][]{{1, 0}, {0, 1}});
+        org.nd4j.linalg.dataset.DataSet plain = new org.nd4j.linalg.dataset.DataSet(
+                org.nd4j.linalg.factory.Nd4j.zeros(2, 3, 4, 4), oneHot.dup());
+        Trainer.prepareBatch(plain, null, 0.1, 2);
+        assertEquals(0.95, plain.getLabels().getDouble(0, 0), 1e-6);
+        assertEquals(0.05, plain.getLabels().getDouble(0, 1), 1e-6);
+        // mixup that never mixes (prob 0) still smooths, exactly once
+        org.nd4j.linalg.dataset.DataSet mixed = new org.nd4j.linalg.dataset.DataSet(
+                org.nd4j.linalg.factory.Nd4j.zeros(2, 3, 4, 4), oneHot.dup());
+        Trainer.prepareBatch(mixed, new org.fec.datavec.augment.Mixup(0.8, 1.0, 0.0, 0.5, 0.1, 1), 0.1, 2);
+        assertEquals(plain.getLabels(), mixed.getLabels());
+    }
+
+    @Test
     void dashboardAnswersAndValidateReproducesTheReportedAccuracy(@TempDir Path dir) throws Exception {
         Path data = tinyDataset(dir.resolve("data"));
         Path out = dir.resolve("run");
