@@ -74,7 +74,8 @@ public class FecZooModel extends ZooModel<FecZooModel> {
         if (weightInit != null) {
             o.headWeightInit(weightInit.getWeightInitFunction());
         }
-        return FecGraphs.create(config, o);
+        // Training is what a zoo graph with an updater is for: use the updater without DL4J's view-chain cost.
+        return org.fec.zoo.train.FlatGradientUpdater.install(FecGraphs.create(config, o));
     }
 
     @Override

@@ -76,6 +76,7 @@ public final class SegBenchCommand implements FecCommand {
             System.out.printf("inference: %.3f images/s (%.2f s per batch)%n", batch / Bench.median(inference),
                     Bench.median(inference));
             MultiDataSet data = new MultiDataSet(x, labels);
+            org.fec.zoo.train.FlatGradientUpdater.install(model);
             double[] train = Bench.timeRuns(warmup, runs, () -> model.fit(data));
             System.out.printf("training:  %.3f images/s (%.2f s per step)%n", batch / Bench.median(train),
                     Bench.median(train));

@@ -22,6 +22,7 @@ import org.fec.segmentation.SegModels;
 import org.fec.segmentation.SemanticFpn;
 import org.fec.segmentation.eval.SegmentationResult;
 import org.fec.zoo.FecGraphs;
+import org.fec.zoo.train.FlatGradientUpdater;
 import org.fec.zoo.train.TrainingSupport;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.api.DataSet;
@@ -80,6 +81,7 @@ public final class SegTrainer {
         } else {
             model = newModel();
         }
+        FlatGradientUpdater.install(model);
         UIServer ui = TrainingSupport.attachDashboard(model, c.uiPort, c.statsFile, progress);
         SegEvalTransform evalTransform = new SegEvalTransform(c.scaleLong, c.scaleShort, 32,
                 SegNormalization.imagenet());

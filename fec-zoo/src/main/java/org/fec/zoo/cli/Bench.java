@@ -57,7 +57,9 @@ public final class Bench {
 
         ComputationGraph fec = FecGraphs.create(config, new FecGraphs.Options().inputSize(size, size)
                 .numClasses(1000));
-        Result fecResult = measure(model, fec, batch, size, warmup, runs, config.forkFeat());
+        // The FEC graph trains with the project's updater (as fec train does); ResNet-50 runs as DL4J's zoo gives it.
+        Result fecResult = measure(model, org.fec.zoo.train.FlatGradientUpdater.install(fec), batch, size, warmup,
+                runs, config.forkFeat());
         print(fecResult);
         if (!a.flag("no-resnet")) {
             ComputationGraph resnet = (ComputationGraph) ResNet50.builder().numClasses(1000)

@@ -83,6 +83,7 @@ public final class Trainer {
         } else {
             model = newModel(classes, itersPerEpoch);
         }
+        FlatGradientUpdater.install(model);
         UIServer ui = TrainingSupport.attachDashboard(model, c.uiPort, c.statsFile, progress);
 
         Preprocessing pre = Preprocessing.of(c.model);
