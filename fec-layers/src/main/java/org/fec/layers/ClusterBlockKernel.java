@@ -12,7 +12,7 @@ import static org.fec.layers.ClusterBlock.*;
 final class ClusterBlockKernel implements Kernel {
 
     private static final double INV_SQRT2 = 1.0 / Math.sqrt(2.0);
-    private static final double INV_SQRT_2PI = 1.0 / Math.sqrt(2.0 * Math.PI);
+    private static final double TWO_OVER_SQRT_PI = 2.0 / Math.sqrt(Math.PI);
 
     private final ClusterBlock conf;
     private final long b, h, w, c;
@@ -23,7 +23,7 @@ final class ClusterBlockKernel implements Kernel {
     // Saved by forward for backward.
     private GroupNormOp norm1, norm2;
     private INDArray y1, fMaps, vMaps, fUnit, cUnit, fNorms, cNorms, cos, sim, mask, weightedMask, countPlusOne,
-            centreOut, merged, mixed, y2, hidden, normalCdf, activated, mlp;
+            centreOut, merged, mixed, y2, scaledHidden, twiceCdf, scaledGelu, mlp;
     private INDArray[] drops;
 
     ClusterBlockKernel(ClusterBlock conf, long[] shape, org.nd4j.linalg.api.buffer.DataType dt) {
@@ -51,11 +51,13 @@ final class ClusterBlockKernel implements Kernel {
 
         norm2 = new GroupNormOp(b);
         y2 = norm2.forward(x2, p.get(NORM2_W), p.get(NORM2_B));
-        hidden = Tensors.linear(y2, p.get(FC1_W), p.get(FC1_B));
-        // Exact GELU: h * Phi(h) with the normal CDF Phi(h) = (1 + erf(h / sqrt 2)) / 2.
-        normalCdf = Tensors.erfInPlace(hidden.mul(INV_SQRT2)).addi(1.0).muli(0.5);
-        activated = hidden.mul(normalCdf);
-        mlp = Tensors.linear(activated, p.get(FC2_W), p.get(FC2_B));
+        // Exact GELU, gelu(h) = h Phi(h) with Phi(h) = (1 + erf(h / sqrt 2)) / 2, in three passes over the hidden
+        // units: fc1 and fc2 carry the 1/sqrt 2 factors inside their products, so with s = h / sqrt 2,
+        // twiceCdf = 1 + erf(s) = 2 Phi(h) and s * twiceCdf = sqrt 2 * gelu(h).
+        scaledHidden = Tensors.linear(y2, INV_SQRT2, p.get(FC1_W), p.get(FC1_B).mul(INV_SQRT2));
+        twiceCdf = Tensors.erf(scaledHidden).addi(1.0);
+        scaledGelu = scaledHidden.mul(twiceCdf);
+        mlp = Tensors.linear(scaledGelu, INV_SQRT2, p.get(FC2_W), p.get(FC2_B));
         return x2.addi(branch(mlp.mulRowVector(p.get(LS2)), 1)).reshape(b, h, w, c);
     }
 
@@ -101,11 +103,13 @@ final class ClusterBlockKernel implements Kernel {
         INDArray dBranch2 = branch(dx3.dup(), 1);
         g.get(LS2).assign(Tensors.columnSums(dBranch2.mul(mlp)));
         INDArray dMlp = dBranch2.muliRowVector(p.get(LS2));
-        INDArray dActivated = Tensors.linearBackward(dMlp, activated, p.get(FC2_W), g.get(FC2_W), g.get(FC2_B), true);
-        // gelu'(h) = Phi(h) + h * phi(h), phi the normal density
-        INDArray derivative = Transforms.exp(hidden.mul(hidden).muli(-0.5), false).muli(hidden).muli(INV_SQRT_2PI)
-                .addi(normalCdf);
-        INDArray dHidden = dActivated.muli(derivative);
+        // Half the gradient of gelu(h) (the 1/2 rides in the product) times twice gelu'(h), where
+        // gelu'(h) = Phi(h) + h phi(h) = twiceCdf / 2 + s exp(-s^2) / sqrt(pi).
+        INDArray halfDGelu = Tensors.linearBackward(dMlp, scaledGelu, INV_SQRT2, p.get(FC2_W), g.get(FC2_W),
+                g.get(FC2_B), 0.5);
+        INDArray twiceDerivative = Transforms.exp(scaledHidden.mul(scaledHidden).negi(), false).muli(scaledHidden)
+                .muli(TWO_OVER_SQRT_PI).addi(twiceCdf);
+        INDArray dHidden = halfDGelu.muli(twiceDerivative);
         INDArray dy2 = Tensors.linearBackward(dHidden, y2, p.get(FC1_W), g.get(FC1_W), g.get(FC1_B), true);
         INDArray dx2 = dx3.addi(norm2.backward(dy2, p.get(NORM2_W), g.get(NORM2_W), g.get(NORM2_B)));
 

@@ -26,26 +26,41 @@ final class Tensors {
 
     /** {@code x W^T + b}: x [rows, in], W [out, in], b [out]. */
     static INDArray linear(INDArray x, INDArray w, INDArray b) {
+        return linear(x, 1.0, w, b);
+    }
+
+    /** {@code alpha x W^T + b}, the scale applied inside the product (free) rather than as another pass. */
+    static INDArray linear(INDArray x, double alpha, INDArray w, INDArray b) {
         INDArray y = Nd4j.createUninitialized(x.dataType(), x.size(0), w.size(0));
-        Nd4j.gemm(contiguous(x), contiguous(w), y, false, true, 1.0, 0.0);
+        Nd4j.gemm(contiguous(x), contiguous(w), y, false, true, alpha, 0.0);
         return b == null ? y : y.addiRowVector(b);
     }
 
     /**
-     * Backward of {@link #linear}: writes dW = dy^T x and db = sum of dy rows into the gradient views (adding to
-     * them when {@code accumulate}) and returns dx = dy W (null when {@code needInput} is false).
+     * Backward of {@link #linear}: writes dW = dy^T x and db = sum of dy rows into the gradient views and returns
+     * dx = dy W (null when {@code needInput} is false).
      */
     static INDArray linearBackward(INDArray dy, INDArray x, INDArray w, INDArray dw, INDArray db, boolean needInput) {
+        return linearBackward(dy, x, 1.0, w, dw, db, needInput ? 1.0 : 0.0);
+    }
+
+    /**
+     * Backward of {@code y = alpha x W^T + b}: writes dW = alpha dy^T x and db = sum of dy rows into the gradient
+     * views and returns {@code dxScale * dy W} (the caller's scale of the input gradient; 0 for none, null
+     * returned).
+     */
+    static INDArray linearBackward(INDArray dy, INDArray x, double alpha, INDArray w, INDArray dw, INDArray db,
+                                   double dxScale) {
         dy = contiguous(dy);
-        Nd4j.gemm(dy, contiguous(x), dw, true, false, 1.0, 0.0);
+        Nd4j.gemm(dy, contiguous(x), dw, true, false, alpha, 0.0);
         if (db != null) {
             db.assign(columnSums(dy));
         }
-        if (!needInput) {
+        if (dxScale == 0.0) {
             return null;
         }
         INDArray dx = Nd4j.createUninitialized(dy.dataType(), dy.size(0), w.size(1));
-        Nd4j.gemm(dy, contiguous(w), dx, false, false, 1.0, 0.0);
+        Nd4j.gemm(dy, contiguous(w), dx, false, false, dxScale, 0.0);
         return dx;
     }
 
@@ -69,10 +84,11 @@ final class Tensors {
         return bmm(mask, Nd4j.ones(mask.dataType(), mask.size(0), mask.size(1), 1), true, false);
     }
 
-    /** erf, elementwise, in place. */
-    static INDArray erfInPlace(INDArray x) {
-        Nd4j.exec(new Erf(x, x));
-        return x;
+    /** erf, elementwise, into a new array. */
+    static INDArray erf(INDArray x) {
+        INDArray out = x.ulike();
+        Nd4j.exec(new Erf(x, out));
+        return out;
     }
 
     static INDArray sigmoid(INDArray x) {
