@@ -72,7 +72,7 @@ final class ClusterBlockKernel implements Kernel {
         cUnit = centres.div(cNorms);
         cos = Tensors.bmm(fUnit, cUnit, false, true);                              // [maps, n, M]
         double alpha = p.get(ALPHA).getDouble(0), beta = p.get(BETA).getDouble(0);
-        sim = Tensors.sigmoid(cos.mul(alpha).addi(beta));
+        sim = Tensors.sigmoidInPlace(cos.mul(alpha).addi(beta));
         mask = Tensors.oneHot(Nd4j.argMax(sim, 2), m, sim.dataType());
         weightedMask = sim.mul(mask);
         countPlusOne = Tensors.countsPerCentre(mask).addi(1.0);                      // [maps, M, 1]

@@ -91,10 +91,10 @@ final class Tensors {
         return out;
     }
 
-    static INDArray sigmoid(INDArray x) {
-        INDArray out = x.ulike();
-        Nd4j.exec(new Sigmoid(x, out));
-        return out;
+    /** Logistic sigmoid, elementwise, in place. */
+    static INDArray sigmoidInPlace(INDArray x) {
+        Nd4j.exec(new Sigmoid(x, x));
+        return x;
     }
 
     /** One-hot [.., depth] of an index tensor, in {@code dataType}. */
@@ -102,7 +102,7 @@ final class Tensors {
         long[] shape = new long[indices.rank() + 1];
         System.arraycopy(indices.shape(), 0, shape, 0, indices.rank());
         shape[indices.rank()] = depth;
-        INDArray out = Nd4j.create(dataType, shape);
+        INDArray out = Nd4j.createUninitialized(dataType, shape);   // the op writes every element
         Nd4j.exec(new OneHot(indices, out, depth, -1, 1.0, 0.0));
         return out;
     }
