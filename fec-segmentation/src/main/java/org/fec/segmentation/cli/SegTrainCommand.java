@@ -23,7 +23,7 @@ public final class SegTrainCommand implements FecCommand {
                 "            [--lr LR] [--weight-decay WD] [--scale 2048x512] [--eval-interval N]",
                 "            [--checkpoint-interval N] [--eval-images N] [--num-classes 150] [--no-reduce-zero-label]",
                 "            [--checkpoint FILE ...] [--resume] [--workers W] [--seed S] [--ui] [--ui-port P]",
-                "            [--stats-file F]",
+                "            [--stats-file F] [--stats-every N]",
                 "      Trains FEC + Semantic FPN on DIR (ADEChallengeData2016 layout) with the reference recipe as defaults",
                 "      (80k iterations of 16 512x512 crops, AdamW 1e-4, poly 0.9); --checkpoint: FEC ImageNet weights",
                 "      for the backbone, an mmseg checkpoint or a DL4J zip. OUT/last.zip is written every N iterations",
@@ -34,7 +34,7 @@ public final class SegTrainCommand implements FecCommand {
     public void run(String[] argv) throws Exception {
         Args a = new Args(argv, 1, Set.of("data", "model", "output", "iterations", "batch", "crop", "lr",
                 "weight-decay", "scale", "eval-interval", "checkpoint-interval", "eval-images", "num-classes",
-                "checkpoint", "workers", "seed", "ui-port", "stats-file"),
+                "checkpoint", "workers", "seed", "ui-port", "stats-file", "stats-every"),
                 Set.of("resume", "ui", "no-reduce-zero-label"));
         SegTrainConfig c = new SegTrainConfig();
         c.data = Path.of(a.required("data"));

@@ -82,7 +82,7 @@ public final class SegTrainer {
             model = newModel();
         }
         FlatGradientUpdater.install(model);
-        UIServer ui = TrainingSupport.attachDashboard(model, c.uiPort, c.statsFile, progress);
+        UIServer ui = TrainingSupport.attachDashboard(model, c, progress);
         SegEvalTransform evalTransform = new SegEvalTransform(c.scaleLong, c.scaleShort, 32,
                 SegNormalization.imagenet());
         SegmentationResult evaluation = null;

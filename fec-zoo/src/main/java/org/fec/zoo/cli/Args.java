@@ -104,6 +104,10 @@ public final class Args {
         }
         String stats = optional("stats-file", null);
         c.statsFile = stats == null ? null : java.nio.file.Path.of(stats);
+        c.statsEvery = integer("stats-every", c.statsEvery);
+        if (c.statsEvery < 1) {
+            throw new UsageException("--stats-every must be at least 1, got " + c.statsEvery);
+        }
     }
 
     /** The configuration of a model name; an unknown name is a usage error. */

@@ -17,7 +17,7 @@ final class Train {
     static TrainConfig parse(String[] argv) {
         Args a = new Args(argv, 1, Set.of("model", "data", "output", "epochs", "batch", "lr", "warmup-epochs",
                 "weight-decay", "drop-path", "label-smoothing", "size", "min-scale", "workers", "seed", "checkpoint",
-                "ui-port", "stats-file", "aa", "reprob", "color-jitter", "mixup", "cutmix", "mixup-prob",
+                "ui-port", "stats-file", "stats-every", "aa", "reprob", "color-jitter", "mixup", "cutmix", "mixup-prob",
                 "mixup-switch-prob"), Set.of("resume", "ui"));
         TrainConfig c = new TrainConfig();
         c.model = a.optional("model", c.model);

@@ -84,7 +84,7 @@ public final class Trainer {
             model = newModel(classes, itersPerEpoch);
         }
         FlatGradientUpdater.install(model);
-        UIServer ui = TrainingSupport.attachDashboard(model, c.uiPort, c.statsFile, progress);
+        UIServer ui = TrainingSupport.attachDashboard(model, c, progress);
 
         Preprocessing pre = Preprocessing.of(c.model);
         EvalTransform evalTransform = new EvalTransform(c.size, pre.cropPct(), pre.mean(), pre.std());

@@ -40,18 +40,20 @@ public final class TrainingSupport {
     }
 
     /**
-     * Attaches DL4J's {@link StatsListener} when a dashboard port or a statistics file is given: statistics go to
-     * the SQLite file (servable later by {@code fec ui}) or to memory, and with a port the UI server starts.
+     * Attaches DL4J's {@link StatsListener} when a dashboard port or a statistics file is given, recording every
+     * {@link RunOptions#statsEvery} iterations: statistics go to the SQLite file (servable later by {@code fec ui})
+     * or to memory, and with a port the UI server starts.
      *
      * @return the UI server, or null when none was started
      */
-    public static UIServer attachDashboard(ComputationGraph model, Integer uiPort, Path statsFile,
-                                           PrintStream progress) {
+    public static UIServer attachDashboard(ComputationGraph model, RunOptions options, PrintStream progress) {
+        Integer uiPort = options.uiPort;
+        Path statsFile = options.statsFile;
         if (uiPort == null && statsFile == null) {
             return null;
         }
         StatsStorage stats = statsFile != null ? new J7FileStatsStorage(statsFile.toFile()) : new InMemoryStatsStorage();
-        model.setListeners(new StatsListener(stats));
+        model.setListeners(new StatsListener(stats, options.statsEvery));
         if (uiPort == null) {
             return null;
         }

@@ -62,6 +62,15 @@ class TrainCliTest {
     }
 
     @Test
+    void dashboardStatisticsEveryTenIterationsUnlessAsked() {
+        assertEquals(10, Train.parse(new String[]{"train", "--data", "d"}).statsEvery);
+        assertEquals(3, Train.parse(new String[]{"train", "--data", "d", "--stats-every", "3"}).statsEvery);
+        Args.UsageException e = assertThrows(Args.UsageException.class,
+                () -> Train.parse(new String[]{"train", "--data", "d", "--stats-every", "0"}));
+        assertTrue(e.getMessage().contains("--stats-every"), e.getMessage());
+    }
+
+    @Test
     void demoSwitchesEveryNewAugmentationOff() {
         TrainConfig c = Demo.config(new Args(new String[]{"demo", "--no-ui"}, 1, java.util.Set.of("data"),
                 java.util.Set.of("no-ui")), Path.of("data"));
