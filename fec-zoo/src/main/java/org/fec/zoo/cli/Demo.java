@@ -30,9 +30,11 @@ final class Demo {
         c.lr = 5e-3;
         c.warmupEpochs = 1;
         c.size = 32;
-        c.minScale = 0.7;
+        // Measured on this set: the model underfits in 7 epochs, so milder crops (scale 0.85-1) beat 0.7-1 and
+        // timm's heavier augmentations; label smoothing 0.1 as the reference.
+        c.minScale = 0.85;
         c.dropPath = 0.0;
-        c.labelSmoothing = 0.0;
+        c.labelSmoothing = 0.1;
         // the demo keeps its tuned recipe: none of timm's extra augmentations
         c.autoAugment = "none";
         c.reprob = 0;

@@ -80,7 +80,8 @@ class TrainCliTest {
         assertEquals(0.0, c.mixup);
         assertEquals(0.0, c.cutmix);
         assertFalse(c.mixupActive());
-        assertEquals(0.0, c.labelSmoothing);
-        assertEquals(0.7, c.minScale);
+        assertEquals(0.1, c.labelSmoothing);
+        assertEquals(0.85, c.minScale);
+        assertEquals(7, c.epochs);
     }
 }
