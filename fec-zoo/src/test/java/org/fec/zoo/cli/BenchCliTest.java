@@ -51,6 +51,7 @@ class BenchCliTest {
             System.setOut(realOut);
         }
         String text = out.toString(StandardCharsets.UTF_8);
-        assertTrue(text.matches("(?s)input pipeline: [0-9.]+ images/s \\(20 images, 64x64.*"), text);
+        assertTrue(text.matches("(?s)augmentations: --aa rand-m9-mstd0.5-inc1 --reprob 0.25 .*\n"
+                + "input pipeline: [0-9.]+ images/s \\(20 images, 64x64.*"), text);
     }
 }
