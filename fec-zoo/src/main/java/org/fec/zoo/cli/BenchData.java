@@ -22,21 +22,21 @@ final class BenchData {
     static void run(String[] argv) throws Exception {
         Args a = new Args(argv, 1, Set.of("data", "size", "batch", "workers", "images", "aa", "reprob", "color-jitter"),
                 Set.of());
-        TrainConfig defaults = new TrainConfig();
+        TrainConfig recipe = new TrainConfig();
         ImageFolder folder = ImageFolder.scan(Path.of(a.required("data")));
-        int size = a.integer("size", 224);
+        int size = a.integer("size", recipe.size);
         int batch = a.integer("batch", 32);
         int workers = a.integer("workers", Math.max(1, Runtime.getRuntime().availableProcessors()));
         int limit = a.integer("images", Math.min(2000, folder.samples().size()));
         Preprocessing pre = Preprocessing.of("fec_small");
-        String aa = a.optional("aa", defaults.autoAugment);
-        double reprob = a.number("reprob", defaults.reprob);
-        double jitter = a.number("color-jitter", defaults.colorJitter);
-        TrainTransform t = TrainTransform.timm(size, defaults.minScale, pre.mean(), pre.std(), aa, jitter, reprob, 1);
-        Mixup mixup = new Mixup(defaults.mixup, defaults.cutmix, defaults.mixupProb, defaults.mixupSwitchProb,
-                defaults.labelSmoothing, 1);
-        System.out.printf("augmentations: --aa %s --reprob %s --color-jitter %s, mixup/CutMix on each batch%n", aa,
-                reprob, jitter);
+        recipe.size = size;
+        recipe.autoAugment = a.optional("aa", recipe.autoAugment);
+        recipe.reprob = a.number("reprob", recipe.reprob);
+        recipe.colorJitter = a.number("color-jitter", recipe.colorJitter);
+        TrainTransform t = recipe.trainTransform(pre.mean(), pre.std(), 1);
+        Mixup mixup = recipe.batchMixing(1);
+        System.out.printf("augmentations: --aa %s --reprob %s --color-jitter %s, mixup/CutMix on each batch%n",
+                recipe.autoAugment, recipe.reprob, recipe.colorJitter);
         try (ImageFolderIterator it = new ImageFolderIterator(folder, t::apply, batch, workers, 3, true, 1)) {
             int seen = 0;
             long start = 0;

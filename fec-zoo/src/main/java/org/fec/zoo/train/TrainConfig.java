@@ -1,5 +1,8 @@
 package org.fec.zoo.train;
 
+import org.fec.datavec.TrainTransform;
+import org.fec.datavec.augment.Mixup;
+
 import java.nio.file.Path;
 
 /**
@@ -43,6 +46,16 @@ public final class TrainConfig extends RunOptions {
     /** Whether batches go through mixup/CutMix (which then also applies the label smoothing). */
     public boolean mixupActive() {
         return mixup > 0 || cutmix > 0;
+    }
+
+    /** This recipe's per-image training transform, normalising with {@code mean} / {@code std}. */
+    public TrainTransform trainTransform(double[] mean, double[] std, long seed) {
+        return TrainTransform.timm(size, minScale, mean, std, autoAugment, colorJitter, reprob, seed);
+    }
+
+    /** This recipe's batch mixing (which also smooths the labels), or null when mixup and CutMix are off. */
+    public Mixup batchMixing(long seed) {
+        return mixupActive() ? new Mixup(mixup, cutmix, mixupProb, mixupSwitchProb, labelSmoothing, seed) : null;
     }
 
     public double peakLr() {

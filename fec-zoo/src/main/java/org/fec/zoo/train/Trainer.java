@@ -93,10 +93,8 @@ public final class Trainer {
         long ranIterations = 0;
         for (int epoch = startEpoch; epoch < c.epochs; epoch++) {
             Nd4j.getRandom().setSeed(c.seed + epoch);
-            TrainTransform t = TrainTransform.timm(c.size, c.minScale, pre.mean(), pre.std(), c.autoAugment,
-                    c.colorJitter, c.reprob, c.seed * 31 + epoch);
-            Mixup mixup = c.mixupActive() ? new Mixup(c.mixup, c.cutmix, c.mixupProb, c.mixupSwitchProb,
-                    c.labelSmoothing, c.seed * 31 + epoch) : null;
+            TrainTransform t = c.trainTransform(pre.mean(), pre.std(), c.seed * 31 + epoch);
+            Mixup mixup = c.batchMixing(c.seed * 31 + epoch);
             long start = System.nanoTime();
             double lossSum = 0;
             int seen = 0, it = 0;
