@@ -17,7 +17,7 @@ final class ClusterBlockKernel implements Kernel {
     private final ClusterBlock conf;
     private final long b, h, w, c;
     private final Regions regions;
-    private final INDArray pooling;          // [M, n]
+    private final long proposalRows, proposalCols;
     private final int m;
 
     // Saved by forward for backward.
@@ -35,8 +35,8 @@ final class ClusterBlockKernel implements Kernel {
         boolean folded = conf.getFoldRows() > 1 && conf.getFoldCols() > 1;
         long fr = folded ? conf.getFoldRows() : 1, fc = folded ? conf.getFoldCols() : 1;
         this.regions = new Regions(b, h, w, conf.getHeads(), conf.getHeadDim(), fr, fc);
-        this.pooling = Regions.poolingMatrix(regions.rows, regions.cols, conf.getProposalRows(),
-                conf.getProposalCols(), dt);
+        this.proposalRows = conf.getProposalRows();
+        this.proposalCols = conf.getProposalCols();
         this.m = (int) (conf.getProposalRows() * conf.getProposalCols());
     }
 
@@ -62,10 +62,12 @@ final class ClusterBlockKernel implements Kernel {
     }
 
     private INDArray mixerForward(INDArray y, Map<String, INDArray> p) {
-        fMaps = regions.split(Tensors.linear(y, p.get(F_W), p.get(F_B)));         // [maps, n, d]
-        vMaps = regions.split(Tensors.linear(y, p.get(V_W), p.get(V_B)));
-        INDArray centres = Regions.pool(fMaps, pooling);                          // [maps, M, d]
-        INDArray valueCentres = Regions.pool(vMaps, pooling);
+        INDArray fRows = Tensors.linear(y, p.get(F_W), p.get(F_B));
+        INDArray vRows = Tensors.linear(y, p.get(V_W), p.get(V_B));
+        fMaps = regions.split(fRows);                                              // [maps, n, d]
+        vMaps = regions.split(vRows);
+        INDArray centres = regions.poolRows(fRows, proposalRows, proposalCols);   // [maps, M, d]
+        INDArray valueCentres = regions.poolRows(vRows, proposalRows, proposalCols);
         fNorms = clampedNorms(fMaps);
         cNorms = clampedNorms(centres);
         fUnit = fMaps.div(fNorms);
@@ -130,7 +132,8 @@ final class ClusterBlockKernel implements Kernel {
         INDArray dSim = dWeighted.muli(mask);
         // centreOut = (mask^T v + valueCentres) / (count + 1)
         INDArray dSums = dCentreOut.divi(countPlusOne);
-        INDArray dV = Tensors.bmm(mask, dSums, false, false).addi(Regions.poolBackward(dSums, pooling));
+        INDArray dV = regions.merge(Tensors.bmm(mask, dSums, false, false))           // rows [B*H*W, heads*d]
+                .addi(regions.poolRowsBackward(dSums, proposalRows, proposalCols));
         // sim = sigmoid(alpha cos + beta)
         INDArray dz = dSim.muli(sim).muli(sim.rsub(1.0));
         double alpha = p.get(ALPHA).getDouble(0);
@@ -139,10 +142,10 @@ final class ClusterBlockKernel implements Kernel {
         INDArray dCos = dz.muli(alpha);
         INDArray dFUnit = Tensors.bmm(dCos, cUnit, false, false);                  // [maps, n, d]
         INDArray dCUnit = Tensors.bmm(dCos, fUnit, true, false);                   // [maps, M, d]
-        INDArray dF = normalizeBackward(dFUnit, fUnit, fNorms)
-                .addi(Regions.poolBackward(normalizeBackward(dCUnit, cUnit, cNorms), pooling));
-        INDArray dy = Tensors.linearBackward(regions.merge(dF), y1, p.get(F_W), g.get(F_W), g.get(F_B), true);
-        return dy.addi(Tensors.linearBackward(regions.merge(dV), y1, p.get(V_W), g.get(V_W), g.get(V_B), true));
+        INDArray dF = regions.merge(normalizeBackward(dFUnit, fUnit, fNorms))
+                .addi(regions.poolRowsBackward(normalizeBackward(dCUnit, cUnit, cNorms), proposalRows, proposalCols));
+        INDArray dy = Tensors.linearBackward(dF, y1, p.get(F_W), g.get(F_W), g.get(F_B), true);
+        return dy.addi(Tensors.linearBackward(dV, y1, p.get(V_W), g.get(V_W), g.get(V_B), true));
     }
 
     /** Backward of x / max(||x||, eps): (dy - y * sum(dy * y)) / ||x|| (the projection term vanishes if clamped). */

@@ -53,24 +53,62 @@ final class Regions {
                 .reshape(all, heads * depth);
     }
 
+    /**
+     * Adaptive average pooling of every map to {@code outRows x outCols} centres, straight from the unsplit rows
+     * t [B*H*W, heads*d]: one batched product per sample with the whole-image pooling matrix, then a split of the
+     * small result into [maps, M, d]. Pooling each fold region of R rows to r bins is pooling the image's
+     * fold*R rows to fold*r bins (PyTorch's bin edges land on the same indices), so folds need no special case.
+     * Splitting the big rows first and pooling the maps costs two large transposed copies (several times slower).
+     */
+    INDArray poolRows(INDArray t, long outRows, long outCols) {
+        long points = foldRows * rows * foldCols * cols, centres = foldRows * outRows * foldCols * outCols;
+        INDArray p = batchedPoolingMatrix(outRows, outCols, t.dataType());
+        INDArray pooled = Tensors.bmm(p, t.reshape(batch, points, heads * depth), false, false);
+        return centreRegions(outRows, outCols).split(pooled.reshape(batch * centres, heads * depth));
+    }
+
+    /** Backward of {@link #poolRows}: dCentres [maps, M, d] to rows [B*H*W, heads*d]. */
+    INDArray poolRowsBackward(INDArray dCentres, long outRows, long outCols) {
+        long points = foldRows * rows * foldCols * cols, centres = foldRows * outRows * foldCols * outCols;
+        INDArray p = batchedPoolingMatrix(outRows, outCols, dCentres.dataType());
+        INDArray dPooled = centreRegions(outRows, outCols).merge(dCentres).reshape(batch, centres, heads * depth);
+        return Tensors.bmm(p, dPooled, true, false).reshape(batch * points, heads * depth);
+    }
+
+    /** The centres' own regions: {@code outRows x outCols} points per fold region. */
+    private Regions centreRegions(long outRows, long outCols) {
+        return new Regions(batch, foldRows * outRows, foldCols * outCols, heads, depth, foldRows, foldCols);
+    }
+
     private static final ConcurrentHashMap<String, INDArray> POOLING = new ConcurrentHashMap<>();
+
+    /** The whole-image pooling matrix [centres, H*W], repeated for every sample of the batch (cached, detached). */
+    private INDArray batchedPoolingMatrix(long outRows, long outCols, org.nd4j.linalg.api.buffer.DataType dt) {
+        long h = foldRows * rows, w = foldCols * cols, oh = foldRows * outRows, ow = foldCols * outCols;
+        String key = batch + ":" + h + "x" + w + ">" + oh + "x" + ow + ":" + dt;
+        return POOLING.computeIfAbsent(key, k -> detached(() -> {
+            INDArray one = poolingMatrix(h, w, oh, ow, dt);
+            INDArray all = Nd4j.createUninitialized(dt, batch, oh * ow, h * w);
+            for (long i = 0; i < batch; i++) {
+                all.tensorAlongDimension(i, 1, 2).assign(one);
+            }
+            return all;
+        }));
+    }
 
     /** [outR*outC, rows*cols] adaptive-average-pooling matrix (Kronecker product of the two axes' matrices). */
     static INDArray poolingMatrix(long rows, long cols, long outRows, long outCols,
                                   org.nd4j.linalg.api.buffer.DataType dt) {
-        String key = rows + "x" + cols + ">" + outRows + "x" + outCols + ":" + dt;
-        return POOLING.computeIfAbsent(key, k -> detached(() -> {
-            INDArray pr = AdaptivePooling.matrix(rows, outRows, org.nd4j.linalg.api.buffer.DataType.DOUBLE);
-            INDArray pc = AdaptivePooling.matrix(cols, outCols, org.nd4j.linalg.api.buffer.DataType.DOUBLE);
-            INDArray kron = Nd4j.create(org.nd4j.linalg.api.buffer.DataType.DOUBLE, outRows * outCols, rows * cols);
-            for (int i = 0; i < outRows; i++) {
-                for (int j = 0; j < outCols; j++) {
-                    INDArray row = pr.getRow(i).reshape(rows, 1).mmul(pc.getRow(j).reshape(1, cols));
-                    kron.putRow(i * outCols + j, row.reshape(rows * cols));
-                }
+        INDArray pr = AdaptivePooling.matrix(rows, outRows, org.nd4j.linalg.api.buffer.DataType.DOUBLE);
+        INDArray pc = AdaptivePooling.matrix(cols, outCols, org.nd4j.linalg.api.buffer.DataType.DOUBLE);
+        INDArray kron = Nd4j.create(org.nd4j.linalg.api.buffer.DataType.DOUBLE, outRows * outCols, rows * cols);
+        for (int i = 0; i < outRows; i++) {
+            for (int j = 0; j < outCols; j++) {
+                INDArray row = pr.getRow(i).reshape(rows, 1).mmul(pc.getRow(j).reshape(1, cols));
+                kron.putRow(i * outCols + j, row.reshape(rows * cols));
             }
-            return kron.castTo(dt);
-        }));
+        }
+        return kron.castTo(dt);
     }
 
     /** Runs {@code f} outside any workspace, so that a cached result outlives the caller's workspace. */
@@ -78,23 +116,5 @@ final class Regions {
         try (org.nd4j.linalg.api.memory.MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             return f.get();
         }
-    }
-
-    /** Pools every map: x [maps, n, d] to [maps, M, d] with P [M, n]. */
-    static INDArray pool(INDArray x, INDArray p) {
-        long maps = x.size(0), n = x.size(1), d = x.size(2), m = p.size(0);
-        INDArray cols = x.permute(1, 0, 2).dup('c').reshape(n, maps * d);
-        INDArray out = Nd4j.createUninitialized(x.dataType(), m, maps * d);
-        Nd4j.gemm(p, cols, out, false, false, 1.0, 0.0);
-        return out.reshape(m, maps, d).permute(1, 0, 2).dup('c');
-    }
-
-    /** Backward of {@link #pool}: dOut [maps, M, d] to [maps, n, d]. */
-    static INDArray poolBackward(INDArray dOut, INDArray p) {
-        long maps = dOut.size(0), m = dOut.size(1), d = dOut.size(2), n = p.size(1);
-        INDArray cols = dOut.permute(1, 0, 2).dup('c').reshape(m, maps * d);
-        INDArray out = Nd4j.createUninitialized(dOut.dataType(), n, maps * d);
-        Nd4j.gemm(p, cols, out, true, false, 1.0, 0.0);
-        return out.reshape(n, maps, d).permute(1, 0, 2).dup('c');
     }
 }

@@ -2,6 +2,7 @@ package org.fec.layers;
 
 import org.nd4j.linalg.api.blas.params.MMulTranspose;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastCopyOp;
 import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.shape.OneHot;
@@ -32,8 +33,15 @@ final class Tensors {
     /** {@code alpha x W^T + b}, the scale applied inside the product (free) rather than as another pass. */
     static INDArray linear(INDArray x, double alpha, INDArray w, INDArray b) {
         INDArray y = Nd4j.createUninitialized(x.dataType(), x.size(0), w.size(0));
-        Nd4j.gemm(contiguous(x), contiguous(w), y, false, true, alpha, 0.0);
-        return b == null ? y : y.addiRowVector(b);
+        if (b == null) {
+            Nd4j.gemm(contiguous(x), contiguous(w), y, false, true, alpha, 0.0);
+            return y;
+        }
+        // Bias rows first, then the product added onto them (beta 1): one write pass, where a zero-initialised
+        // product (OpenBLAS clears C for beta 0) plus a bias add cost a write pass and a read-write pass.
+        Nd4j.exec(new BroadcastCopyOp(y, b.reshape(b.length()), y, 1));
+        Nd4j.gemm(contiguous(x), contiguous(w), y, false, true, alpha, 1.0);
+        return y;
     }
 
     /**
