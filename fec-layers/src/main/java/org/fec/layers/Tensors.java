@@ -20,9 +20,29 @@ final class Tensors {
     private Tensors() {
     }
 
-    /** Contiguous C-order copy unless {@code a} already is one. */
+    /**
+     * Contiguous C-order copy unless {@code a} already is one. Views count as contiguous when their strides are
+     * (a reshape of a whole array, a parameter's slice of the flat parameter vector): ND4J reports every reshape
+     * as a view, and copying those cost a full pass per product.
+     */
     static INDArray contiguous(INDArray a) {
-        return a.ordering() == 'c' && a.elementWiseStride() == 1 && !a.isView() ? a : a.dup('c');
+        return isCContiguous(a) ? a : a.dup('c');
+    }
+
+    /** Row-major with no gaps: the last axis has stride 1 and every other the product of the later sizes. */
+    static boolean isCContiguous(INDArray a) {
+        if (a.ordering() != 'c') {
+            return false;
+        }
+        long[] shape = a.shape(), stride = a.stride();
+        long expected = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            if (shape[i] != 1 && stride[i] != expected) {
+                return false;
+            }
+            expected *= shape[i];
+        }
+        return true;
     }
 
     /** {@code x W^T + b}: x [rows, in], W [out, in], b [out]. */
