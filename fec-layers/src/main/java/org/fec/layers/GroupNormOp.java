@@ -1,6 +1,7 @@
 package org.fec.layers;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -18,11 +19,12 @@ final class GroupNormOp {
     }
 
     INDArray forward(INDArray x, INDArray gamma, INDArray beta) {
-        long rows = x.size(0), c = x.size(1);
-        INDArray perSample = Tensors.contiguous(x).reshape(batch, rows / batch * c);
-        INDArray mean = perSample.mean(true, 1);
-        INDArray centred = perSample.subColumnVector(mean);
-        INDArray var = centred.mul(centred).mean(true, 1);
+        long rows = x.size(0), c = x.size(1), perSampleCount = rows / batch * c;
+        INDArray perSample = Tensors.contiguous(x).reshape(batch, perSampleCount);
+        INDArray centred = perSample.subColumnVector(perSample.mean(true, 1));
+        // Biased variance from the centred values' norm: one read, no squared copy.
+        INDArray norms = centred.norm2(true, 1);
+        INDArray var = norms.muli(norms).divi(perSampleCount);
         invStd = Transforms.pow(var.addi(FecOps.GROUP_NORM_EPS), -0.5, false);
         normed = centred.muliColumnVector(invStd).reshape(rows, c);
         return normed.mulRowVector(gamma).addiRowVector(beta);
@@ -31,15 +33,26 @@ final class GroupNormOp {
     /** Writes d gamma and d beta into the gradient views and returns dx. */
     INDArray backward(INDArray dy, INDArray gamma, INDArray dGamma, INDArray dBeta) {
         dy = Tensors.contiguous(dy);
-        long rows = dy.size(0), c = dy.size(1);
-        dGamma.assign(Tensors.columnSums(dy.mul(normed)));
-        dBeta.assign(Tensors.columnSums(dy));
-        INDArray dNormed = dy.mulRowVector(gamma).reshape(batch, rows / batch * c);
-        INDArray n = normed.reshape(batch, rows / batch * c);
-        INDArray meanD = dNormed.mean(true, 1);
-        INDArray meanDn = dNormed.mul(n).mean(true, 1);
-        // dx = invStd * (dNormed - mean(dNormed) - normed * mean(dNormed * normed)), per sample
-        INDArray dx = dNormed.subiColumnVector(meanD).subi(n.mulColumnVector(meanDn)).muliColumnVector(invStd);
-        return dx.reshape(rows, c);
+        long rows = dy.size(0), c = dy.size(1), perSampleCount = rows / batch * c;
+        // Per-sample channel sums of dy and of dy * normed give both the affine gradients (summed over samples)
+        // and, dotted with gamma, the two per-sample means of the normalisation's backward pass.
+        INDArray dyNormedSums = perSampleChannelSums(dy.mul(normed), c);         // [batch, C]
+        INDArray dySums = perSampleChannelSums(dy, c);
+        dGamma.assign(dyNormedSums.sum(0));
+        dBeta.assign(dySums.sum(0));
+        INDArray gammaColumn = gamma.reshape(c, 1);
+        INDArray meanD = dySums.mmul(gammaColumn).divi(perSampleCount);             // [batch, 1]
+        INDArray meanDn = dyNormedSums.mmul(gammaColumn).divi(perSampleCount);
+        // dx = invStd * (dy * gamma - mean(dy * gamma) - normed * mean(dy * gamma * normed)), per sample
+        INDArray n = normed.reshape(batch, perSampleCount);
+        INDArray dx = dy.mulRowVector(gamma).reshape(batch, perSampleCount);
+        return dx.subiColumnVector(meanD).subi(n.mulColumnVector(meanDn)).muliColumnVector(invStd).reshape(rows, c);
+    }
+
+    /** Sums over each sample's rows of a [batch * points, C] matrix: [batch, C], one batched product with ones. */
+    private INDArray perSampleChannelSums(INDArray m, long c) {
+        long points = m.size(0) / batch;
+        INDArray ones = Nd4j.ones(m.dataType(), batch, 1, points);
+        return Tensors.bmm(ones, m.reshape(batch, points, c), false, false).reshape(batch, c);
     }
 }
