@@ -1,10 +1,13 @@
 package org.fec.layers;
 
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Native engine of {@link PointReducer}: position channels, then the patch convolution as one GEMM. */
 final class PointReducerKernel implements Kernel {
@@ -26,11 +29,22 @@ final class PointReducerKernel implements Kernel {
         INDArray withPos = Nd4j.createUninitialized(input.dataType(), b, ch, h, w);
         withPos.get(NDArrayIndex.all(), NDArrayIndex.interval(0, ch - 2)).assign(input);
         withPos.get(NDArrayIndex.all(), NDArrayIndex.interval(ch - 2, ch))
-                .assign(PointReducer.positionChannels(b, h, w, input.dataType()));
+                .assign(positions(input.dataType()));
         long oh = h / patch, ow = w / patch;
         patches = withPos.reshape(b, ch, oh, patch, ow, patch).permute(0, 2, 4, 1, 3, 5).dup('c')
                 .reshape(b * oh * ow, ch * patch * patch);
         return Tensors.linear(patches, kernel(p), p.get(PointReducer.BIAS)).reshape(b, oh, ow, out);
+    }
+
+    /** Position channels by batch, size and type, built once (outside any workspace, as they outlive it). */
+    private static final ConcurrentHashMap<String, INDArray> POSITIONS = new ConcurrentHashMap<>();
+
+    private INDArray positions(DataType dataType) {
+        return POSITIONS.computeIfAbsent(b + ":" + h + "x" + w + ":" + dataType, k -> {
+            try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                return PointReducer.positionChannels(b, h, w, dataType);
+            }
+        });
     }
 
     private INDArray kernel(Map<String, INDArray> p) {
