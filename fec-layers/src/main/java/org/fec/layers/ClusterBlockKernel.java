@@ -12,7 +12,7 @@ import static org.fec.layers.ClusterBlock.*;
 final class ClusterBlockKernel implements Kernel {
 
     private static final double INV_SQRT2 = 1.0 / Math.sqrt(2.0);
-    private static final double TWO_OVER_SQRT_PI = 2.0 / Math.sqrt(Math.PI);
+    private static final double LN_TWO_OVER_SQRT_PI = Math.log(2.0 / Math.sqrt(Math.PI));
 
     private final ClusterBlock conf;
     private final long b, h, w, c;
@@ -109,9 +109,9 @@ final class ClusterBlockKernel implements Kernel {
         // gelu'(h) = Phi(h) + h phi(h) = twiceCdf / 2 + s exp(-s^2) / sqrt(pi).
         INDArray halfDGelu = Tensors.linearBackward(dMlp, scaledGelu, INV_SQRT2, p.get(FC2_W), g.get(FC2_W),
                 g.get(FC2_B), 0.5);
-        INDArray twiceDerivative = Transforms.exp(scaledHidden.mul(scaledHidden).negi(), false).muli(scaledHidden)
-                .muli(TWO_OVER_SQRT_PI).addi(twiceCdf);
-        INDArray dHidden = halfDGelu.muli(twiceDerivative);
+        // The constant rides inside the exponent: (2 / sqrt pi) exp(-s^2) = exp(ln(2 / sqrt pi) - s^2).
+        INDArray scaledDensity = Transforms.exp(scaledHidden.mul(scaledHidden).rsubi(LN_TWO_OVER_SQRT_PI), false);
+        INDArray dHidden = halfDGelu.muli(scaledDensity.muli(scaledHidden).addi(twiceCdf));
         INDArray dy2 = Tensors.linearBackward(dHidden, y2, p.get(FC1_W), g.get(FC1_W), g.get(FC1_B), true);
         INDArray dx2 = dx3.addi(norm2.backward(dy2, p.get(NORM2_W), g.get(NORM2_W), g.get(NORM2_B)));
 
