@@ -1,0 +1,45 @@
+package org.fec.layers;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The contiguity test the native engine relies on to skip copies, and the bias-first linear product. */
+class TensorsTest {
+
+    @Test
+    void reshapesAndParameterSlicesAreContiguousTransposesAndColumnSlicesAreNot() {
+        INDArray a = Nd4j.rand(DataType.FLOAT, 6, 8);
+        INDArray reshaped = a.reshape(2, 3, 8);
+        assertTrue(reshaped.isView(), "ND4J calls a reshape a view; the test below must not copy it anyway");
+        assertSame(reshaped, Tensors.contiguous(reshaped));
+
+        INDArray flat = Nd4j.rand(DataType.FLOAT, 1, 100);
+        INDArray slice = flat.get(NDArrayIndex.point(0), NDArrayIndex.interval(10, 34)).reshape('c', 4, 6);
+        assertSame(slice, Tensors.contiguous(slice));
+
+        assertFalse(Tensors.isCContiguous(a.transpose()));
+        assertFalse(Tensors.isCContiguous(a.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 4))));
+        assertFalse(Tensors.isCContiguous(a.reshape(2, 3, 8).permute(1, 0, 2)));
+        INDArray copied = Tensors.contiguous(a.transpose());
+        assertTrue(Tensors.isCContiguous(copied));
+        assertEquals(a.transpose(), copied);
+    }
+
+    @Test
+    void linearAddsTheBiasToTheProduct() {
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 5, 3);
+        INDArray w = Nd4j.rand(DataType.DOUBLE, 4, 3);
+        INDArray b = Nd4j.rand(DataType.DOUBLE, 4);
+        INDArray expected = x.mmul(w.transpose()).muli(0.5).addiRowVector(b);
+        INDArray actual = Tensors.linear(x, 0.5, w, b);
+        assertTrue(expected.equalsWithEps(actual, 1e-12), () -> expected + " vs " + actual);
+    }
+}
