@@ -1,13 +1,11 @@
 package org.fec.layers;
 
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /** Native engine of {@link PointReducer}: position channels, then the patch convolution as one GEMM. */
 final class PointReducerKernel implements Kernel {
@@ -36,15 +34,12 @@ final class PointReducerKernel implements Kernel {
         return Tensors.linear(patches, kernel(p), p.get(PointReducer.BIAS)).reshape(b, oh, ow, out);
     }
 
-    /** Position channels by batch, size and type, built once (outside any workspace, as they outlive it). */
-    private static final ConcurrentHashMap<String, INDArray> POSITIONS = new ConcurrentHashMap<>();
+    /** Position channels by batch, size and type. */
+    private static final ConstantCache POSITIONS = new ConstantCache(8);
 
     private INDArray positions(DataType dataType) {
-        return POSITIONS.computeIfAbsent(b + ":" + h + "x" + w + ":" + dataType, k -> {
-            try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                return PointReducer.positionChannels(b, h, w, dataType);
-            }
-        });
+        return POSITIONS.get(b + ":" + h + "x" + w + ":" + dataType,
+                () -> PointReducer.positionChannels(b, h, w, dataType));
     }
 
     private INDArray kernel(Map<String, INDArray> p) {

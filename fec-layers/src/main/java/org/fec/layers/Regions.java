@@ -3,7 +3,6 @@ package org.fec.layers;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Channels-last maps split into per-head, per-fold-region point sets and back, plus PyTorch adaptive average
@@ -80,20 +79,21 @@ final class Regions {
         return new Regions(batch, foldRows * outRows, foldCols * outCols, heads, depth, foldRows, foldCols);
     }
 
-    private static final ConcurrentHashMap<String, INDArray> POOLING = new ConcurrentHashMap<>();
+    /** Batched pooling matrices; a few shapes at a time (one per stage of the sizes in use). */
+    static final ConstantCache POOLING = new ConstantCache(32);
 
     /** The whole-image pooling matrix [centres, H*W], repeated for every sample of the batch (cached, detached). */
     private INDArray batchedPoolingMatrix(long outRows, long outCols, org.nd4j.linalg.api.buffer.DataType dt) {
         long h = foldRows * rows, w = foldCols * cols, oh = foldRows * outRows, ow = foldCols * outCols;
         String key = batch + ":" + h + "x" + w + ">" + oh + "x" + ow + ":" + dt;
-        return POOLING.computeIfAbsent(key, k -> detached(() -> {
+        return POOLING.get(key, () -> {
             INDArray one = poolingMatrix(h, w, oh, ow, dt);
             INDArray all = Nd4j.createUninitialized(dt, batch, oh * ow, h * w);
             for (long i = 0; i < batch; i++) {
                 all.tensorAlongDimension(i, 1, 2).assign(one);
             }
             return all;
-        }));
+        });
     }
 
     /** [outR*outC, rows*cols] adaptive-average-pooling matrix (Kronecker product of the two axes' matrices). */
@@ -109,12 +109,5 @@ final class Regions {
             }
         }
         return kron.castTo(dt);
-    }
-
-    /** Runs {@code f} outside any workspace, so that a cached result outlives the caller's workspace. */
-    private static INDArray detached(java.util.function.Supplier<INDArray> f) {
-        try (org.nd4j.linalg.api.memory.MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            return f.get();
-        }
     }
 }
