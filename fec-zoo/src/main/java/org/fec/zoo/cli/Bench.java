@@ -10,7 +10,9 @@ import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -52,27 +54,95 @@ public final class Bench {
             throw new Args.UsageException("DL4J's zoo ResNet-50 needs --size >= 224 (its final pooling is fixed); "
                     + "use a larger size or --no-resnet");
         }
-        System.out.printf("fec bench: batch %d, %dx%d, float32, %d warm-up + %d timed runs (median)%n",
-                batch, size, size, warmup, runs);
+        boolean withResnet = !a.flag("no-resnet");
+        System.out.printf("fec bench: batch %d, %dx%d, float32, %d warm-up + %d timed runs (median)%s%n",
+                batch, size, size, warmup, runs, withResnet ? ", FEC and ResNet-50 runs alternating" : "");
 
         ComputationGraph fec = FecGraphs.create(config, new FecGraphs.Options().inputSize(size, size)
                 .numClasses(1000));
         // The FEC graph trains with the project's updater (as fec train does); ResNet-50 runs as DL4J's zoo gives it.
-        Result fecResult = measure(model, org.fec.zoo.train.FlatGradientUpdater.install(fec), batch, size, warmup,
-                runs, config.forkFeat());
-        print(fecResult);
-        if (!a.flag("no-resnet")) {
+        List<Subject> subjects = new ArrayList<>();
+        subjects.add(new Subject(model, org.fec.zoo.train.FlatGradientUpdater.install(fec), batch, size,
+                !config.forkFeat()));
+        if (withResnet) {
             ComputationGraph resnet = (ComputationGraph) ResNet50.builder().numClasses(1000)
                     .inputShape(new int[]{3, size, size}).updater(new Adam(1e-3)).build().init();
-            Result r = measure("resnet50 (DL4J zoo)", resnet, batch, size, warmup, runs, false);
-            print(r);
+            subjects.add(new Subject("resnet50 (DL4J zoo)", resnet, batch, size, true));
+        }
+        List<Result> results = measure(subjects, batch, warmup, runs);
+        results.forEach(Bench::print);
+        if (withResnet) {
+            Result f = results.get(0), r = results.get(1);
             System.out.printf("ratio %s inference / resnet50 inference: %.2f%n", model,
-                    fecResult.inferenceImagesPerSecond() / r.inferenceImagesPerSecond());
-            if (!Double.isNaN(fecResult.trainingImagesPerSecond())) {
+                    f.inferenceImagesPerSecond() / r.inferenceImagesPerSecond());
+            if (!Double.isNaN(f.trainingImagesPerSecond())) {
                 System.out.printf("ratio %s training  / resnet50 inference: %.2f%n", model,
-                        fecResult.trainingImagesPerSecond() / r.inferenceImagesPerSecond());
+                        f.trainingImagesPerSecond() / r.inferenceImagesPerSecond());
             }
         }
+    }
+
+    /** A model under test with its own random batch; {@code data} (with labels) is null for a backbone. */
+    private record Subject(String name, ComputationGraph graph, INDArray input, MultiDataSet data) {
+
+        Subject(String name, ComputationGraph graph, int batch, int size, boolean trains) {
+            this(name, graph, Nd4j.randn(DataType.FLOAT, batch, 3, size, size), batch, trains);
+        }
+
+        private Subject(String name, ComputationGraph graph, INDArray input, int batch, boolean trains) {
+            this(name, graph, input, trains ? new MultiDataSet(input, oneHotLabels(batch)) : null);
+        }
+    }
+
+    private static INDArray oneHotLabels(int batch) {
+        INDArray labels = Nd4j.zeros(DataType.FLOAT, batch, 1000);
+        for (int i = 0; i < batch; i++) {
+            labels.putScalar(i, (i * 37) % 1000, 1.0);
+        }
+        return labels;
+    }
+
+    /**
+     * Inference, then training, of every subject. Within each phase the subjects take turns run by run, so that
+     * the speed of a shared machine, which drifts by 10-20% over a minute, weighs on all of them alike and their
+     * ratio stays steady.
+     */
+    private static List<Result> measure(List<Subject> subjects, int batch, int warmup, int runs) {
+        List<Runnable> inference = new ArrayList<>();
+        List<Runnable> training = new ArrayList<>();
+        for (Subject s : subjects) {
+            inference.add(() -> s.graph().output(s.input()));
+            training.add(s.data() == null ? null : () -> s.graph().fit(s.data()));
+        }
+        double[][] inferenceTimes = timeAlternating(warmup, runs, inference);
+        double[][] trainingTimes = timeAlternating(warmup, runs, training);
+        List<Result> results = new ArrayList<>();
+        for (int i = 0; i < subjects.size(); i++) {
+            double train = trainingTimes[i] == null ? Double.NaN : batch / median(trainingTimes[i]);
+            results.add(new Result(subjects.get(i).name(), batch / median(inferenceTimes[i]), train));
+        }
+        return results;
+    }
+
+    /** Seconds of each timed run of every step (null steps are skipped), the steps taking turns run by run. */
+    static double[][] timeAlternating(int warmup, int runs, List<Runnable> steps) {
+        double[][] t = new double[steps.size()][];
+        for (int k = 0; k < steps.size(); k++) {
+            t[k] = steps.get(k) == null ? null : new double[runs];
+        }
+        for (int i = -warmup; i < runs; i++) {
+            for (int k = 0; k < steps.size(); k++) {
+                if (steps.get(k) == null) {
+                    continue;
+                }
+                long start = System.nanoTime();
+                steps.get(k).run();
+                if (i >= 0) {
+                    t[k][i] = (System.nanoTime() - start) / 1e9;
+                }
+            }
+        }
+        return t;
     }
 
     /** The value of --task (default cls). */
@@ -91,24 +161,6 @@ public final class Bench {
     private static void print(Result r) {
         System.out.printf("%-22s inference %7.2f images/s   training %7.2f images/s%n", r.model(),
                 r.inferenceImagesPerSecond(), r.trainingImagesPerSecond());
-    }
-
-    private static Result measure(String name, ComputationGraph g, int batch, int size, int warmup, int runs,
-                                  boolean backbone) {
-        Nd4j.getRandom().setSeed(1);
-        INDArray x = Nd4j.randn(DataType.FLOAT, batch, 3, size, size);
-        double[] inference = timeRuns(warmup, runs, () -> g.output(x));
-        double training = Double.NaN;
-        if (!backbone) {
-            INDArray labels = Nd4j.zeros(DataType.FLOAT, batch, 1000);
-            for (int i = 0; i < batch; i++) {
-                labels.putScalar(i, (i * 37) % 1000, 1.0);
-            }
-            MultiDataSet data = new MultiDataSet(x, labels);
-            double[] train = timeRuns(warmup, runs, () -> g.fit(data));
-            training = batch / median(train);
-        }
-        return new Result(name, batch / median(inference), training);
     }
 
     /** Seconds of each of {@code runs} timed runs of {@code step}, after {@code warmup} untimed ones. */

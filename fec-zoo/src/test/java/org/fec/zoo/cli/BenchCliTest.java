@@ -5,8 +5,12 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code fec bench} runs end to end on a tiny size (no timing is asserted: the figures come from real runs). */
@@ -28,6 +32,17 @@ class BenchCliTest {
         assertEquals(0, code, text);
         assertTrue(text.contains("fec_small") && text.contains("resnet50") && text.contains("ratio"), text);
         assertTrue(text.matches("(?s).*inference\\s+[0-9.]+ images/s\\s+training\\s+[0-9.]+ images/s.*"), text);
+    }
+
+    @Test
+    void modelsTakeTurnsRunByRunSoThatMachineDriftHitsBoth() {
+        List<String> order = new ArrayList<>();
+        double[][] seconds = Bench.timeAlternating(1, 2,
+                Arrays.asList(() -> order.add("fec"), null, () -> order.add("resnet")));
+        assertEquals(List.of("fec", "resnet", "fec", "resnet", "fec", "resnet"), order);
+        assertEquals(2, seconds[0].length);
+        assertNull(seconds[1]);
+        assertEquals(2, seconds[2].length);
     }
 
     @Test
