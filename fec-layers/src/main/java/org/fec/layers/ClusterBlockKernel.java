@@ -47,7 +47,7 @@ final class ClusterBlockKernel implements Kernel {
         norm1 = new GroupNormOp(b);
         y1 = norm1.forward(x, p.get(NORM1_W), p.get(NORM1_B));
         mixed = mixerForward(y1, p);
-        INDArray x2 = x.add(branch(mixed.mulRowVector(p.get(LS1)), 0));
+        INDArray x2 = x.add(branch(Tensors.mulRowVector(mixed, p.get(LS1)), 0));
 
         norm2 = new GroupNormOp(b);
         y2 = norm2.forward(x2, p.get(NORM2_W), p.get(NORM2_B));
@@ -58,7 +58,7 @@ final class ClusterBlockKernel implements Kernel {
         twiceCdf = Tensors.erf(scaledHidden).addi(1.0);
         scaledGelu = scaledHidden.mul(twiceCdf);
         mlp = Tensors.linear(scaledGelu, INV_SQRT2, p.get(FC2_W), p.get(FC2_B));
-        return x2.addi(branch(mlp.mulRowVector(p.get(LS2)), 1)).reshape(b, h, w, c);
+        return x2.addi(branch(Tensors.mulRowVector(mlp, p.get(LS2)), 1)).reshape(b, h, w, c);
     }
 
     private INDArray mixerForward(INDArray y, Map<String, INDArray> p) {

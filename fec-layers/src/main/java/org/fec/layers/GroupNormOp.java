@@ -27,7 +27,7 @@ final class GroupNormOp {
         INDArray var = norms.muli(norms).divi(perSampleCount);
         invStd = Transforms.pow(var.addi(FecOps.GROUP_NORM_EPS), -0.5, false);
         normed = centred.muliColumnVector(invStd).reshape(rows, c);
-        return normed.mulRowVector(gamma).addiRowVector(beta);
+        return Tensors.mulRowVector(normed, gamma).addiRowVector(beta);
     }
 
     /** Writes d gamma and d beta into the gradient views and returns dx. */
@@ -45,7 +45,7 @@ final class GroupNormOp {
         INDArray meanDn = dyNormedSums.mmul(gammaColumn).divi(perSampleCount);
         // dx = invStd * (dy * gamma - mean(dy * gamma) - normed * mean(dy * gamma * normed)), per sample
         INDArray n = normed.reshape(batch, perSampleCount);
-        INDArray dx = dy.mulRowVector(gamma).reshape(batch, perSampleCount);
+        INDArray dx = Tensors.mulRowVector(dy, gamma).reshape(batch, perSampleCount);
         return dx.subiColumnVector(meanD).subi(n.mulColumnVector(meanDn)).muliColumnVector(invStd).reshape(rows, c);
     }
 

@@ -3,6 +3,7 @@ package org.fec.layers;
 import org.nd4j.linalg.api.blas.params.MMulTranspose;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastCopyOp;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
 import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.shape.OneHot;
@@ -90,6 +91,16 @@ final class Tensors {
         INDArray dx = Nd4j.createUninitialized(dy.dataType(), dy.size(0), w.size(1));
         Nd4j.gemm(dy, contiguous(w), dx, false, false, dxScale, 0.0);
         return dx;
+    }
+
+    /**
+     * {@code m * v} per row into a new array: m [rows, cols], v [cols]. ND4J's own {@code mulRowVector} copies m
+     * first and then multiplies in place, two passes where one broadcast op does it (about 3x faster).
+     */
+    static INDArray mulRowVector(INDArray m, INDArray v) {
+        INDArray out = Nd4j.createUninitialized(m.dataType(), m.shape());
+        Nd4j.exec(new BroadcastMulOp(contiguous(m), v.reshape(v.length()), out, 1));
+        return out;
     }
 
     /** Sums over the rows of a [rows, cols] matrix, as a [cols] vector (one BLAS product with a ones row). */
