@@ -21,7 +21,8 @@ final class GroupNormOp {
     INDArray forward(INDArray x, INDArray gamma, INDArray beta) {
         long rows = x.size(0), c = x.size(1), perSampleCount = rows / batch * c;
         INDArray perSample = Tensors.contiguous(x).reshape(batch, perSampleCount);
-        INDArray centred = perSample.subColumnVector(perSample.mean(true, 1));
+        // Broadcasting sub/mul write straight into a new array; ND4J's sub/mulColumnVector copy first.
+        INDArray centred = perSample.sub(perSample.mean(true, 1));
         // Biased variance from the centred values' norm: one read, no squared copy.
         INDArray norms = centred.norm2(true, 1);
         INDArray var = norms.muli(norms).divi(perSampleCount);
@@ -46,7 +47,7 @@ final class GroupNormOp {
         // dx = invStd * (dy * gamma - mean(dy * gamma) - normed * mean(dy * gamma * normed)), per sample
         INDArray n = normed.reshape(batch, perSampleCount);
         INDArray dx = Tensors.mulRowVector(dy, gamma).reshape(batch, perSampleCount);
-        return dx.subiColumnVector(meanD).subi(n.mulColumnVector(meanDn)).muliColumnVector(invStd).reshape(rows, c);
+        return dx.subiColumnVector(meanD).subi(n.mul(meanDn)).muliColumnVector(invStd).reshape(rows, c);
     }
 
     /** Sums over each sample's rows of a [batch * points, C] matrix: [batch, C], one batched product with ones. */
