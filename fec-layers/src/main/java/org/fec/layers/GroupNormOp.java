@@ -37,8 +37,9 @@ final class GroupNormOp {
         long rows = dy.size(0), c = dy.size(1), perSampleCount = rows / batch * c;
         // Per-sample channel sums of dy and of dy * normed give both the affine gradients (summed over samples)
         // and, dotted with gamma, the two per-sample means of the normalisation's backward pass.
-        INDArray dyNormedSums = perSampleChannelSums(dy.mul(normed), c);         // [batch, C]
-        INDArray dySums = perSampleChannelSums(dy, c);
+        INDArray ones = Nd4j.ones(dy.dataType(), batch, 1, rows / batch);
+        INDArray dyNormedSums = perSampleChannelSums(ones, dy.mul(normed), c);         // [batch, C]
+        INDArray dySums = perSampleChannelSums(ones, dy, c);
         dGamma.assign(dyNormedSums.sum(0));
         dBeta.assign(dySums.sum(0));
         INDArray gammaColumn = gamma.reshape(c, 1);
@@ -50,10 +51,8 @@ final class GroupNormOp {
         return dx.subiColumnVector(meanD).subi(n.mul(meanDn)).muliColumnVector(invStd).reshape(rows, c);
     }
 
-    /** Sums over each sample's rows of a [batch * points, C] matrix: [batch, C], one batched product with ones. */
-    private INDArray perSampleChannelSums(INDArray m, long c) {
-        long points = m.size(0) / batch;
-        INDArray ones = Nd4j.ones(m.dataType(), batch, 1, points);
-        return Tensors.bmm(ones, m.reshape(batch, points, c), false, false).reshape(batch, c);
+    /** Per-sample sums of the rows of m [batch * points, C]: [batch, C], one product with ones [batch, 1, points]. */
+    private INDArray perSampleChannelSums(INDArray ones, INDArray m, long c) {
+        return Tensors.bmm(ones, m.reshape(batch, ones.size(2), c), false, false).reshape(batch, c);
     }
 }

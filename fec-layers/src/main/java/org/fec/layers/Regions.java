@@ -1,5 +1,6 @@
 package org.fec.layers;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -83,7 +84,7 @@ final class Regions {
     static final ConstantCache POOLING = new ConstantCache(32);
 
     /** The whole-image pooling matrix [centres, H*W], repeated for every sample of the batch (cached, detached). */
-    private INDArray batchedPoolingMatrix(long outRows, long outCols, org.nd4j.linalg.api.buffer.DataType dt) {
+    private INDArray batchedPoolingMatrix(long outRows, long outCols, DataType dt) {
         long h = foldRows * rows, w = foldCols * cols, oh = foldRows * outRows, ow = foldCols * outCols;
         String key = batch + ":" + h + "x" + w + ">" + oh + "x" + ow + ":" + dt;
         return POOLING.get(key, () -> {
@@ -97,11 +98,10 @@ final class Regions {
     }
 
     /** [outR*outC, rows*cols] adaptive-average-pooling matrix (Kronecker product of the two axes' matrices). */
-    static INDArray poolingMatrix(long rows, long cols, long outRows, long outCols,
-                                  org.nd4j.linalg.api.buffer.DataType dt) {
-        INDArray pr = AdaptivePooling.matrix(rows, outRows, org.nd4j.linalg.api.buffer.DataType.DOUBLE);
-        INDArray pc = AdaptivePooling.matrix(cols, outCols, org.nd4j.linalg.api.buffer.DataType.DOUBLE);
-        INDArray kron = Nd4j.create(org.nd4j.linalg.api.buffer.DataType.DOUBLE, outRows * outCols, rows * cols);
+    static INDArray poolingMatrix(long rows, long cols, long outRows, long outCols, DataType dt) {
+        INDArray pr = AdaptivePooling.matrix(rows, outRows, DataType.DOUBLE);
+        INDArray pc = AdaptivePooling.matrix(cols, outCols, DataType.DOUBLE);
+        INDArray kron = Nd4j.create(DataType.DOUBLE, outRows * outCols, rows * cols);
         for (int i = 0; i < outRows; i++) {
             for (int j = 0; j < outCols; j++) {
                 INDArray row = pr.getRow(i).reshape(rows, 1).mmul(pc.getRow(j).reshape(1, cols));

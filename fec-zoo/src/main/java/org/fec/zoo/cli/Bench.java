@@ -86,15 +86,15 @@ public final class Bench {
     private record Subject(String name, ComputationGraph graph, INDArray input, MultiDataSet data) {
 
         Subject(String name, ComputationGraph graph, int batch, int size, boolean trains) {
-            this(name, graph, Nd4j.randn(DataType.FLOAT, batch, 3, size, size), batch, trains);
+            this(name, graph, Nd4j.randn(DataType.FLOAT, batch, 3, size, size), trains);
         }
 
-        private Subject(String name, ComputationGraph graph, INDArray input, int batch, boolean trains) {
-            this(name, graph, input, trains ? new MultiDataSet(input, oneHotLabels(batch)) : null);
+        private Subject(String name, ComputationGraph graph, INDArray input, boolean trains) {
+            this(name, graph, input, trains ? new MultiDataSet(input, oneHotLabels(input.size(0))) : null);
         }
     }
 
-    private static INDArray oneHotLabels(int batch) {
+    private static INDArray oneHotLabels(long batch) {
         INDArray labels = Nd4j.zeros(DataType.FLOAT, batch, 1000);
         for (int i = 0; i < batch; i++) {
             labels.putScalar(i, (i * 37) % 1000, 1.0);
@@ -165,15 +165,7 @@ public final class Bench {
 
     /** Seconds of each of {@code runs} timed runs of {@code step}, after {@code warmup} untimed ones. */
     public static double[] timeRuns(int warmup, int runs, Runnable step) {
-        double[] t = new double[runs];
-        for (int i = -warmup; i < runs; i++) {
-            long start = System.nanoTime();
-            step.run();
-            if (i >= 0) {
-                t[i] = (System.nanoTime() - start) / 1e9;
-            }
-        }
-        return t;
+        return timeAlternating(warmup, runs, List.of(step))[0];
     }
 
     public static double median(double[] v) {
