@@ -1,7 +1,6 @@
 package org.fec.layers;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.shape.Gather;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -51,11 +50,10 @@ final class ClusterPoolKernel implements Kernel {
         INDArray cUnit = centres.div(Transforms.max(centres.norm2(true, 2), FecOps.NORMALIZE_EPS, false));
         INDArray cos = Tensors.bmm(fUnit, cUnit, false, true);                       // [maps, n, M]
         assigned = Nd4j.argMax(cos, 2);                                                // [maps, n]
-        INDArray mask = Tensors.oneHot(assigned, (int) (ch * cw), cos.dataType());
-        // One product gives the member sums and, through a column of ones, the member counts: a separate count
-        // product would read the whole [maps, n, M] mask again (M = n/4 here, so the mask is the big tensor).
+        // Member sums and, through a column of ones, member counts in one pass. M = n/4 here, so a one-hot
+        // [maps, n, M] mask and its product would cost M times the work of adding each row to its centre.
         INDArray ones = Nd4j.ones(v.dataType(), v.size(0), v.size(1), 1);
-        INDArray sums = Tensors.bmm(mask, Nd4j.concat(2, v, ones), true, false);     // [maps, M, o + 1]
+        INDArray sums = Tensors.groupRowSums(Nd4j.concat(2, v, ones), assigned, ch * cw);   // [maps, M, o + 1]
         countPlusOne = sums.get(all(), all(), NDArrayIndex.interval(o, o + 1)).add(1.0);   // [maps, M, 1]
         INDArray pooled = sums.get(all(), all(), NDArrayIndex.interval(0, o)).add(valueCentres).divi(countPlusOne);
         norm = new GroupNormOp(b);
@@ -75,22 +73,13 @@ final class ClusterPoolKernel implements Kernel {
         INDArray dPooled = regionsOfCentres(norm.backward(dOut, p.get(NORM_W), g.get(NORM_W), g.get(NORM_B)));
         INDArray dSums = dPooled.divi(countPlusOne);                                 // [maps, M, o]
         // Every point receives its centre's gradient: a row gather, not a product with the [maps, n, M] mask.
-        INDArray dV = memberGradients(dSums).addi(meanPool2x2Backward(dSums));
+        INDArray dV = Tensors.groupRowsGather(dSums, assigned).addi(meanPool2x2Backward(dSums));
         dx.addi(Tensors.linearBackward(regions.merge(dV), x, p.get(V_W), g.get(V_W), g.get(V_B), true)
                 .reshape(b, h, w, c));
         // conv_f only steers the hard assignment: no gradient, as in the reference.
         g.get(F_W).assign(0);
         g.get(F_B).assign(0);
         return dx;
-    }
-
-    /** dSums [maps, M, o] gathered to the points assigned to each centre: [maps, n, o]. */
-    private INDArray memberGradients(INDArray dSums) {
-        long maps = dSums.size(0), m = dSums.size(1), n = assigned.size(1);
-        INDArray firstCentreOfMap = Nd4j.arange(0, maps).castTo(assigned.dataType()).muli(m).reshape(maps, 1);
-        INDArray rows = assigned.add(firstCentreOfMap).reshape(maps * n);
-        INDArray gathered = Nd4j.exec(new Gather(Tensors.contiguous(dSums).reshape(maps * m, o), rows, 0))[0];
-        return gathered.reshape(maps, n, o);
     }
 
     /** conv_skip weight [o, c, 3, 3] as a [o, 9c] matrix matching {@link #im2col}'s (ky, kx, c) column order. */

@@ -2,10 +2,12 @@ package org.fec.layers;
 
 import org.nd4j.linalg.api.blas.params.MMulTranspose;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastCopyOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
 import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.shape.Gather;
 import org.nd4j.linalg.api.ops.impl.shape.OneHot;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Erf;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
@@ -121,6 +123,38 @@ final class Tensors {
     /** Points per centre [maps, M, 1] of a one-hot assignment [maps, N, M], as a product with a ones column. */
     static INDArray countsPerCentre(INDArray mask) {
         return bmm(mask, Nd4j.ones(mask.dataType(), mask.size(0), mask.size(1), 1), true, false);
+    }
+
+    /**
+     * Sums of rows by group: {@code out[k, j] = sum of rows[k, i] over the i with group[k, i] == j}, for rows
+     * [maps, n, d] and group [maps, n] (INT64, each in [0, m)), as [maps, m, d]. One scatter-add of the rows into
+     * their groups' rows: work in n * d, where a one-hot mask and its product cost n * m * d. Run with ND4J's
+     * locking flag, so one thread adds the rows in order (deterministic; the op's multithreaded mode races on
+     * repeated groups).
+     */
+    static INDArray groupRowSums(INDArray rows, INDArray group, long m) {
+        long maps = rows.size(0), n = rows.size(1), d = rows.size(2);
+        INDArray sums = Nd4j.zeros(rows.dataType(), maps * m, d);
+        Nd4j.exec(DynamicCustomOp.builder("scatter_add")
+                .addInputs(sums, flatGroupIndex(group, m), contiguous(rows).reshape(maps * n, d))
+                .addOutputs(sums)
+                .addBooleanArguments(true)
+                .build());
+        return sums.reshape(maps, m, d);
+    }
+
+    /** Adjoint of {@link #groupRowSums}: every row receives its group's row, values [maps, m, d] to [maps, n, d]. */
+    static INDArray groupRowsGather(INDArray values, INDArray group) {
+        long maps = values.size(0), m = values.size(1), d = values.size(2), n = group.size(1);
+        INDArray flatValues = contiguous(values).reshape(maps * m, d);
+        return Nd4j.exec(new Gather(flatValues, flatGroupIndex(group, m), 0))[0].reshape(maps, n, d);
+    }
+
+    /** Group [maps, n] in [0, m) as row indices [maps * n] into the maps' groups stacked as rows [maps * m, ..]. */
+    private static INDArray flatGroupIndex(INDArray group, long m) {
+        long maps = group.size(0);
+        INDArray firstRowOfMap = Nd4j.arange(0, maps).castTo(group.dataType()).muli(m).reshape(maps, 1);
+        return group.add(firstRowOfMap).reshape(maps * group.size(1));
     }
 
     /** erf, elementwise, into a new array. */

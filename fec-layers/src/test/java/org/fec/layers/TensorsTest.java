@@ -42,4 +42,23 @@ class TensorsTest {
         INDArray actual = Tensors.linear(x, 0.5, w, b);
         assertTrue(expected.equalsWithEps(actual, 1e-12), () -> expected + " vs " + actual);
     }
+
+    @Test
+    void groupRowSumsEqualTheOneHotProductAndGatherIsItsAdjoint() {
+        long maps = 3, n = 50, m = 7, d = 5;
+        INDArray rows = Nd4j.rand(DataType.DOUBLE, maps, n, d);
+        INDArray group = Nd4j.rand(DataType.DOUBLE, maps, n).muli(m).castTo(DataType.INT64);   // repeats in every map
+        group.putScalar(new long[]{1, 0}, m - 1);
+        INDArray oneHot = Tensors.oneHot(group, (int) m, DataType.DOUBLE);                       // [maps, n, m]
+
+        INDArray sums = Tensors.groupRowSums(rows, group, m);
+        INDArray expected = Tensors.bmm(oneHot, rows, true, false);
+        assertTrue(expected.equalsWithEps(sums, 1e-12), () -> expected + " vs " + sums);
+        assertEquals(sums, Tensors.groupRowSums(rows, group, m), "the same rows in the same order every time");
+
+        INDArray perGroup = Nd4j.rand(DataType.DOUBLE, maps, m, d);
+        INDArray gathered = Tensors.groupRowsGather(perGroup, group);
+        INDArray expectedGather = Tensors.bmm(oneHot, perGroup, false, false);
+        assertTrue(expectedGather.equalsWithEps(gathered, 1e-12), () -> expectedGather + " vs " + gathered);
+    }
 }
