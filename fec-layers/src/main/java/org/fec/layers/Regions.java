@@ -33,21 +33,23 @@ final class Regions {
         return rows * cols;
     }
 
-    /** [B*H*W, heads*d] to [maps, n, d]. */
+    /** [B*H*W, heads*d] to [maps, n, d]; may share memory with t (one head, no fold). */
     INDArray split(INDArray t) {
         if (foldRows == 1 && foldCols == 1) {
-            return t.reshape(batch, rows * cols, heads, depth).permute(0, 2, 1, 3).dup('c')
+            // With one head the permute moves nothing and contiguous() copies nothing.
+            return Tensors.contiguous(t.reshape(batch, rows * cols, heads, depth).permute(0, 2, 1, 3))
                     .reshape(maps(), points(), depth);
         }
         return t.reshape(batch, foldRows, rows, foldCols, cols, heads, depth).permute(0, 5, 1, 3, 2, 4, 6)
                 .dup('c').reshape(maps(), points(), depth);
     }
 
-    /** Inverse of {@link #split}: [maps, n, d] to [B*H*W, heads*d]. */
+    /** Inverse of {@link #split}: [maps, n, d] to [B*H*W, heads*d]; may share memory with t. */
     INDArray merge(INDArray t) {
         long all = batch * foldRows * rows * foldCols * cols;
         if (foldRows == 1 && foldCols == 1) {
-            return t.reshape(batch, heads, rows * cols, depth).permute(0, 2, 1, 3).dup('c').reshape(all, heads * depth);
+            return Tensors.contiguous(t.reshape(batch, heads, rows * cols, depth).permute(0, 2, 1, 3))
+                    .reshape(all, heads * depth);
         }
         return t.reshape(batch, heads, foldRows, foldCols, rows, cols, depth).permute(0, 2, 4, 3, 5, 1, 6).dup('c')
                 .reshape(all, heads * depth);
