@@ -22,8 +22,8 @@ final class ClusterBlockKernel implements Kernel {
 
     // Saved by forward for backward.
     private GroupNormOp norm1, norm2;
-    private INDArray y1, fMaps, vMaps, fUnit, cUnit, fNorms, cNorms, cos, sim, mask, weightedMask, countPlusOne,
-            centreOut, merged, mixed, y2, scaledHidden, twiceCdf, scaledGelu, mlp;
+    private INDArray y1, pooledY, fMaps, vMaps, fUnit, cUnit, fNorms, cNorms, cos, sim, mask, weightedMask,
+            countPlusOne, centreOut, merged, mixed, y2, scaledHidden, twiceCdf, scaledGelu, mlp;
     private INDArray[] drops;
 
     ClusterBlockKernel(ClusterBlock conf, long[] shape, org.nd4j.linalg.api.buffer.DataType dt) {
@@ -62,12 +62,15 @@ final class ClusterBlockKernel implements Kernel {
     }
 
     private INDArray mixerForward(INDArray y, Map<String, INDArray> p) {
-        INDArray fRows = Tensors.linear(y, p.get(F_W), p.get(F_B));
-        INDArray vRows = Tensors.linear(y, p.get(V_W), p.get(V_B));
-        fMaps = regions.split(fRows);                                              // [maps, n, d]
-        vMaps = regions.split(vRows);
-        INDArray centres = regions.poolRows(fRows, proposalRows, proposalCols);   // [maps, M, d]
-        INDArray valueCentres = regions.poolRows(vRows, proposalRows, proposalCols);
+        fMaps = regions.split(Tensors.linear(y, p.get(F_W), p.get(F_B)));        // [maps, n, d]
+        vMaps = regions.split(Tensors.linear(y, p.get(V_W), p.get(V_B)));
+        // Pooling commutes with the projections (the mean of x W^T + b is (mean x) W^T + b), so the C input
+        // channels are pooled once instead of the heads * d channels of f and again of v.
+        pooledY = regions.poolRows(y, proposalRows, proposalCols);                // [B * centres, C]
+        INDArray centres = regions.splitCentres(Tensors.linear(pooledY, p.get(F_W), p.get(F_B)), proposalRows,
+                proposalCols);                                                     // [maps, M, d]
+        INDArray valueCentres = regions.splitCentres(Tensors.linear(pooledY, p.get(V_W), p.get(V_B)), proposalRows,
+                proposalCols);
         fNorms = clampedNorms(fMaps);
         cNorms = clampedNorms(centres);
         fUnit = fMaps.div(fNorms);
@@ -131,9 +134,8 @@ final class ClusterBlockKernel implements Kernel {
         INDArray dCentreOut = Tensors.bmm(weightedMask, dDispatched, true, false); // [maps, M, d]
         INDArray dSim = dWeighted.muli(mask);
         // centreOut = (mask^T v + valueCentres) / (count + 1)
-        INDArray dSums = dCentreOut.divi(countPlusOne);
-        INDArray dV = regions.merge(Tensors.bmm(mask, dSums, false, false))           // rows [B*H*W, heads*d]
-                .addi(regions.poolRowsBackward(dSums, proposalRows, proposalCols));
+        INDArray dSums = dCentreOut.divi(countPlusOne);                            // = d valueCentres
+        INDArray dV = regions.merge(Tensors.bmm(mask, dSums, false, false));        // rows [B*H*W, heads*d]
         // sim = sigmoid(alpha cos + beta)
         INDArray dz = dSim.muli(sim).muli(sim.rsub(1.0));
         double alpha = p.get(ALPHA).getDouble(0);
@@ -142,10 +144,15 @@ final class ClusterBlockKernel implements Kernel {
         INDArray dCos = dz.muli(alpha);
         INDArray dFUnit = Tensors.bmm(dCos, cUnit, false, false);                  // [maps, n, d]
         INDArray dCUnit = Tensors.bmm(dCos, fUnit, true, false);                   // [maps, M, d]
-        INDArray dF = regions.merge(normalizeBackward(dFUnit, fUnit, fNorms))
-                .addi(regions.poolRowsBackward(normalizeBackward(dCUnit, cUnit, cNorms), proposalRows, proposalCols));
+        INDArray dF = regions.merge(normalizeBackward(dFUnit, fUnit, fNorms));
         INDArray dy = Tensors.linearBackward(dF, y1, p.get(F_W), g.get(F_W), g.get(F_B), true);
-        return dy.addi(Tensors.linearBackward(dV, y1, p.get(V_W), g.get(V_W), g.get(V_B), true));
+        dy.addi(Tensors.linearBackward(dV, y1, p.get(V_W), g.get(V_W), g.get(V_B), true));
+        // The centres: the projections' second use, on the pooled input.
+        INDArray dCentres = regions.mergeCentres(normalizeBackward(dCUnit, cUnit, cNorms), proposalRows, proposalCols);
+        INDArray dPooledY = Tensors.linearBackwardAdding(dCentres, pooledY, p.get(F_W), g.get(F_W), g.get(F_B))
+                .addi(Tensors.linearBackwardAdding(regions.mergeCentres(dSums, proposalRows, proposalCols), pooledY,
+                        p.get(V_W), g.get(V_W), g.get(V_B)));
+        return dy.addi(regions.poolRowsBackward(dPooledY, proposalRows, proposalCols));
     }
 
     /** Backward of x / max(||x||, eps): (dy - y * sum(dy * y)) / ||x|| (the projection term vanishes if clamped). */

@@ -16,9 +16,10 @@ final class ClusterPoolKernel implements Kernel {
     private final ClusterPool conf;
     private final long b, h, w, c, o;
     private final Regions regions;           // single "head" of depth o
+    private final Regions inputRegions;      // the same regions of the input, depth C
     private final long ch, cw;               // centre grid of a region
 
-    private INDArray x, columns, skipKernel, assigned, countPlusOne;
+    private INDArray x, columns, skipKernel, pooledX, assigned, countPlusOne;
     private GroupNormOp norm;
 
     ClusterPoolKernel(ClusterPool conf, long[] shape) {
@@ -31,6 +32,7 @@ final class ClusterPoolKernel implements Kernel {
         boolean folded = conf.getFoldRows() > 1 && conf.getFoldCols() > 1;
         long fr = folded ? conf.getFoldRows() : 1, fc = folded ? conf.getFoldCols() : 1;
         this.regions = new Regions(b, h, w, 1, o, fr, fc);
+        this.inputRegions = new Regions(b, h, w, 1, c, fr, fc);
         this.ch = regions.rows / 2;
         this.cw = regions.cols / 2;
     }
@@ -44,8 +46,12 @@ final class ClusterPoolKernel implements Kernel {
 
         INDArray f = regions.split(Tensors.linear(x, p.get(F_W), p.get(F_B)));      // [maps, n, o]
         INDArray v = regions.split(Tensors.linear(x, p.get(V_W), p.get(V_B)));
-        INDArray centres = meanPool2x2(f);
-        INDArray valueCentres = meanPool2x2(v);
+        // Pooling commutes with the 1x1 projections (the mean of x W^T + b is (mean x) W^T + b), so the C input
+        // channels are pooled once instead of the o channels of f and again of v.
+        pooledX = meanPool2x2(inputRegions.split(x));                                  // [maps, M, C]
+        INDArray pooledRows = pooledX.reshape(pooledX.size(0) * pooledX.size(1), c);
+        INDArray centres = Tensors.linear(pooledRows, p.get(F_W), p.get(F_B)).reshape(f.size(0), ch * cw, o);
+        INDArray valueCentres = Tensors.linear(pooledRows, p.get(V_W), p.get(V_B)).reshape(v.size(0), ch * cw, o);
         INDArray fUnit = f.div(Transforms.max(f.norm2(true, 2), FecOps.NORMALIZE_EPS, false));
         INDArray cUnit = centres.div(Transforms.max(centres.norm2(true, 2), FecOps.NORMALIZE_EPS, false));
         INDArray cos = Tensors.bmm(fUnit, cUnit, false, true);                       // [maps, n, M]
@@ -73,9 +79,14 @@ final class ClusterPoolKernel implements Kernel {
         INDArray dPooled = regionsOfCentres(norm.backward(dOut, p.get(NORM_W), g.get(NORM_W), g.get(NORM_B)));
         INDArray dSums = dPooled.divi(countPlusOne);                                 // [maps, M, o]
         // Every point receives its centre's gradient: a row gather, not a product with the [maps, n, M] mask.
-        INDArray dV = Tensors.groupRowsGather(dSums, assigned).addi(meanPool2x2Backward(dSums));
+        INDArray dV = Tensors.groupRowsGather(dSums, assigned);
         dx.addi(Tensors.linearBackward(regions.merge(dV), x, p.get(V_W), g.get(V_W), g.get(V_B), true)
                 .reshape(b, h, w, c));
+        // The value centres: conv_v's second use, on the pooled input.
+        long maps = dSums.size(0);
+        INDArray dPooledX = Tensors.linearBackwardAdding(dSums.reshape(maps * ch * cw, o),
+                pooledX.reshape(maps * ch * cw, c), p.get(V_W), g.get(V_W), g.get(V_B));
+        dx.addi(inputRegions.merge(meanPool2x2Backward(dPooledX.reshape(maps, ch * cw, c))).reshape(b, h, w, c));
         // conv_f only steers the hard assignment: no gradient, as in the reference.
         g.get(F_W).assign(0);
         g.get(F_B).assign(0);
@@ -122,33 +133,33 @@ final class ClusterPoolKernel implements Kernel {
     }
 
     /**
-     * Mean of every 2x2 block of each region: [maps, rows*cols, o] to [maps, M, o]. Horizontal pairs first, then
+     * Mean of every 2x2 block of each region: [maps, rows*cols, k] to [maps, M, k]. Horizontal pairs first, then
      * vertical ones, each as one add of two column halves of a matrix: rank-2 strided views, which ND4J walks far
      * faster than the four rank-6 corner views of the same blocks.
      */
     private INDArray meanPool2x2(INDArray t) {
-        long maps = t.size(0);
-        INDArray pairs = Tensors.contiguous(t).reshape(maps * ch * 2 * cw, 2 * o);       // (left, right) per row
-        INDArray rowSums = pairs.get(all(), NDArrayIndex.interval(0, o))
-                .add(pairs.get(all(), NDArrayIndex.interval(o, 2 * o)));
-        INDArray rowPairs = rowSums.reshape(maps * ch, 2 * cw * o);                          // (top, bottom)
-        INDArray sums = rowPairs.get(all(), NDArrayIndex.interval(0, cw * o))
-                .add(rowPairs.get(all(), NDArrayIndex.interval(cw * o, 2 * cw * o)));
-        return sums.muli(0.25).reshape(maps, ch * cw, o);
+        long maps = t.size(0), k = t.size(2);
+        INDArray pairs = Tensors.contiguous(t).reshape(maps * ch * 2 * cw, 2 * k);       // (left, right) per row
+        INDArray rowSums = pairs.get(all(), NDArrayIndex.interval(0, k))
+                .add(pairs.get(all(), NDArrayIndex.interval(k, 2 * k)));
+        INDArray rowPairs = rowSums.reshape(maps * ch, 2 * cw * k);                          // (top, bottom)
+        INDArray sums = rowPairs.get(all(), NDArrayIndex.interval(0, cw * k))
+                .add(rowPairs.get(all(), NDArrayIndex.interval(cw * k, 2 * cw * k)));
+        return sums.muli(0.25).reshape(maps, ch * cw, k);
     }
 
     /** Adjoint of {@link #meanPool2x2}: a quarter of every centre's gradient to each of its four points. */
     private INDArray meanPool2x2Backward(INDArray dCentres) {
-        long maps = dCentres.size(0);
-        INDArray quarter = dCentres.mul(0.25).reshape(maps * ch, cw * o);
-        INDArray rowPairs = Nd4j.createUninitialized(dCentres.dataType(), maps * ch, 2 * cw * o);
-        rowPairs.get(all(), NDArrayIndex.interval(0, cw * o)).assign(quarter);
-        rowPairs.get(all(), NDArrayIndex.interval(cw * o, 2 * cw * o)).assign(quarter);
-        INDArray rowSums = rowPairs.reshape(maps * ch * 2 * cw, o);
-        INDArray pairs = Nd4j.createUninitialized(dCentres.dataType(), maps * ch * 2 * cw, 2 * o);
-        pairs.get(all(), NDArrayIndex.interval(0, o)).assign(rowSums);
-        pairs.get(all(), NDArrayIndex.interval(o, 2 * o)).assign(rowSums);
-        return pairs.reshape(maps, 4 * ch * cw, o);
+        long maps = dCentres.size(0), k = dCentres.size(2);
+        INDArray quarter = dCentres.mul(0.25).reshape(maps * ch, cw * k);
+        INDArray rowPairs = Nd4j.createUninitialized(dCentres.dataType(), maps * ch, 2 * cw * k);
+        rowPairs.get(all(), NDArrayIndex.interval(0, cw * k)).assign(quarter);
+        rowPairs.get(all(), NDArrayIndex.interval(cw * k, 2 * cw * k)).assign(quarter);
+        INDArray rowSums = rowPairs.reshape(maps * ch * 2 * cw, k);
+        INDArray pairs = Nd4j.createUninitialized(dCentres.dataType(), maps * ch * 2 * cw, 2 * k);
+        pairs.get(all(), NDArrayIndex.interval(0, k)).assign(rowSums);
+        pairs.get(all(), NDArrayIndex.interval(k, 2 * k)).assign(rowSums);
+        return pairs.reshape(maps, 4 * ch * cw, k);
     }
 
     /** Pooled centres [maps, M, o] as rows of the output map [B*H/2*W/2, o]. */

@@ -56,25 +56,35 @@ final class Regions {
     }
 
     /**
-     * Adaptive average pooling of every map to {@code outRows x outCols} centres, straight from the unsplit rows
-     * t [B*H*W, heads*d]: one batched product per sample with the whole-image pooling matrix, then a split of the
-     * small result into [maps, M, d]. Pooling each fold region of R rows to r bins is pooling the image's
-     * fold*R rows to fold*r bins (PyTorch's bin edges land on the same indices), so folds need no special case.
-     * Splitting the big rows first and pooling the maps costs two large transposed copies (several times slower).
+     * Adaptive average pooling of every fold region to {@code outRows x outCols} centres, on rows of any width:
+     * t [B*H*W, k] to [B*centres, k] (centres in the row order of {@link #splitCentres}). One batched product per
+     * sample with the whole-image pooling matrix: pooling each fold region of R rows to r bins is pooling the
+     * image's fold*R rows to fold*r bins (PyTorch's bin edges land on the same indices), so folds need no special
+     * case.
      */
     INDArray poolRows(INDArray t, long outRows, long outCols) {
         long points = foldRows * rows * foldCols * cols, centres = foldRows * outRows * foldCols * outCols;
+        long k = t.size(1);
         INDArray p = batchedPoolingMatrix(outRows, outCols, t.dataType());
-        INDArray pooled = Tensors.bmm(p, t.reshape(batch, points, heads * depth), false, false);
-        return centreRegions(outRows, outCols).split(pooled.reshape(batch * centres, heads * depth));
+        return Tensors.bmm(p, t.reshape(batch, points, k), false, false).reshape(batch * centres, k);
     }
 
-    /** Backward of {@link #poolRows}: dCentres [maps, M, d] to rows [B*H*W, heads*d]. */
-    INDArray poolRowsBackward(INDArray dCentres, long outRows, long outCols) {
+    /** Backward of {@link #poolRows}: dPooled [B*centres, k] to [B*H*W, k]. */
+    INDArray poolRowsBackward(INDArray dPooled, long outRows, long outCols) {
         long points = foldRows * rows * foldCols * cols, centres = foldRows * outRows * foldCols * outCols;
-        INDArray p = batchedPoolingMatrix(outRows, outCols, dCentres.dataType());
-        INDArray dPooled = centreRegions(outRows, outCols).merge(dCentres).reshape(batch, centres, heads * depth);
-        return Tensors.bmm(p, dPooled, true, false).reshape(batch * points, heads * depth);
+        long k = dPooled.size(1);
+        INDArray p = batchedPoolingMatrix(outRows, outCols, dPooled.dataType());
+        return Tensors.bmm(p, dPooled.reshape(batch, centres, k), true, false).reshape(batch * points, k);
+    }
+
+    /** Pooled rows [B*centres, heads*d] (from {@link #poolRows}) as per-map centres [maps, M, d]. */
+    INDArray splitCentres(INDArray pooled, long outRows, long outCols) {
+        return centreRegions(outRows, outCols).split(pooled);
+    }
+
+    /** Inverse of {@link #splitCentres}. */
+    INDArray mergeCentres(INDArray centres, long outRows, long outCols) {
+        return centreRegions(outRows, outCols).merge(centres);
     }
 
     /** The centres' own regions: {@code outRows x outCols} points per fold region. */

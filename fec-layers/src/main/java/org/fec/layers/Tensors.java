@@ -96,6 +96,19 @@ final class Tensors {
     }
 
     /**
+     * Backward of a second use of the same linear layer: adds dW = dy^T x and db = sum of dy rows to the gradient
+     * views (which already hold the first use's gradients) and returns dx = dy W.
+     */
+    static INDArray linearBackwardAdding(INDArray dy, INDArray x, INDArray w, INDArray dw, INDArray db) {
+        INDArray dwPart = Nd4j.createUninitialized(dw.dataType(), dw.shape());
+        INDArray dbPart = Nd4j.createUninitialized(db.dataType(), db.shape());
+        INDArray dx = linearBackward(dy, x, 1.0, w, dwPart, dbPart, 1.0);
+        dw.addi(dwPart);
+        db.addi(dbPart);
+        return dx;
+    }
+
+    /**
      * {@code m * v} per row into a new array: m [rows, cols], v [cols]. ND4J's own {@code mulRowVector} copies m
      * first and then multiplies in place, two passes where one broadcast op does it (about 3x faster).
      */
