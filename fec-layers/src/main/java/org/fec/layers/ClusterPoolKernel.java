@@ -19,7 +19,7 @@ final class ClusterPoolKernel implements Kernel {
     private final Regions inputRegions;      // the same regions of the input, depth C
     private final long ch, cw;               // centre grid of a region
 
-    private INDArray x, columns, skipKernel, pooledX, assigned, countPlusOne;
+    private INDArray columns, skipKernel, assigned, countPlusOne, meanX;
     private GroupNormOp norm;
 
     ClusterPoolKernel(ClusterPool conf, long[] shape) {
@@ -39,29 +39,32 @@ final class ClusterPoolKernel implements Kernel {
 
     @Override
     public INDArray forward(INDArray input, Map<String, INDArray> p, INDArray[] dropPaths) {
-        x = Tensors.contiguous(input).reshape(b * h * w, c);
+        INDArray x = Tensors.contiguous(input).reshape(b * h * w, c);
         columns = im2col(Tensors.contiguous(input));                                  // [B*H/2*W/2, 9C]
         skipKernel = skipKernel(p.get(SKIP_W));
         INDArray skip = Tensors.linear(columns, skipKernel, p.get(SKIP_B));
 
         INDArray f = regions.split(Tensors.linear(x, p.get(F_W), p.get(F_B)));      // [maps, n, o]
-        INDArray v = regions.split(Tensors.linear(x, p.get(V_W), p.get(V_B)));
-        // Pooling commutes with the 1x1 projections (the mean of x W^T + b is (mean x) W^T + b), so the C input
-        // channels are pooled once instead of the o channels of f and again of v.
-        pooledX = meanPool2x2(inputRegions.split(x));                                  // [maps, M, C]
-        INDArray pooledRows = pooledX.reshape(pooledX.size(0) * pooledX.size(1), c);
-        INDArray centres = Tensors.linear(pooledRows, p.get(F_W), p.get(F_B)).reshape(f.size(0), ch * cw, o);
-        INDArray valueCentres = Tensors.linear(pooledRows, p.get(V_W), p.get(V_B)).reshape(v.size(0), ch * cw, o);
+        INDArray xMaps = inputRegions.split(x);                                       // [maps, n, C]
+        // Pooling commutes with the 1x1 projections (the mean of x W^T + b is (mean x) W^T + b), so the centres
+        // come from the C input channels pooled once.
+        INDArray pooledX = meanPool2x2(xMaps);                                         // [maps, M, C]
+        long maps = pooledX.size(0), m = ch * cw;
+        INDArray centres = Tensors.linear(pooledX.reshape(maps * m, c), p.get(F_W), p.get(F_B)).reshape(maps, m, o);
         INDArray fUnit = f.div(Transforms.max(f.norm2(true, 2), FecOps.NORMALIZE_EPS, false));
         INDArray cUnit = centres.div(Transforms.max(centres.norm2(true, 2), FecOps.NORMALIZE_EPS, false));
         INDArray cos = Tensors.bmm(fUnit, cUnit, false, true);                       // [maps, n, M]
         assigned = Nd4j.argMax(cos, 2);                                                // [maps, n]
-        // Member sums and, through a column of ones, member counts in one pass. M = n/4 here, so a one-hot
-        // [maps, n, M] mask and its product would cost M times the work of adding each row to its centre.
-        INDArray ones = Nd4j.ones(v.dataType(), v.size(0), v.size(1), 1);
-        INDArray sums = Tensors.groupRowSums(Nd4j.concat(2, v, ones), assigned, ch * cw);   // [maps, M, o + 1]
-        countPlusOne = sums.get(all(), all(), NDArrayIndex.interval(o, o + 1)).add(1.0);   // [maps, M, 1]
-        INDArray pooled = sums.get(all(), all(), NDArrayIndex.interval(0, o)).add(valueCentres).divi(countPlusOne);
+        // Each centre's value is the average of v over its members and itself. v is a 1x1 projection of x, so that
+        // is the same average of x, projected once per centre instead of once per point. Member sums and, through
+        // a column of ones, member counts come from one ordered scatter-add (M = n/4 here: a one-hot [maps, n, M]
+        // mask and its product would cost M times as much).
+        INDArray ones = Nd4j.ones(x.dataType(), maps, xMaps.size(1), 1);
+        INDArray sums = Tensors.groupRowSums(Nd4j.concat(2, xMaps, ones), assigned, m);   // [maps, M, C + 1]
+        countPlusOne = sums.get(all(), all(), NDArrayIndex.interval(c, c + 1)).add(1.0);   // [maps, M, 1]
+        meanX = sums.get(all(), all(), NDArrayIndex.interval(0, c)).add(pooledX).divi(countPlusOne)
+                .reshape(maps * m, c);
+        INDArray pooled = Tensors.linear(meanX, p.get(V_W), p.get(V_B)).reshape(maps, m, o);
         norm = new GroupNormOp(b);
         INDArray normed = norm.forward(centreRows(pooled), p.get(NORM_W), p.get(NORM_B));
         return skip.addi(normed).reshape(b, h / 2, w / 2, o);
@@ -77,16 +80,14 @@ final class ClusterPoolKernel implements Kernel {
         INDArray dx = col2im(dColumns);
 
         INDArray dPooled = regionsOfCentres(norm.backward(dOut, p.get(NORM_W), g.get(NORM_W), g.get(NORM_B)));
-        INDArray dSums = dPooled.divi(countPlusOne);                                 // [maps, M, o]
-        // Every point receives its centre's gradient: a row gather, not a product with the [maps, n, M] mask.
-        INDArray dV = Tensors.groupRowsGather(dSums, assigned);
-        dx.addi(Tensors.linearBackward(regions.merge(dV), x, p.get(V_W), g.get(V_W), g.get(V_B), true)
-                .reshape(b, h, w, c));
-        // The value centres: conv_v's second use, on the pooled input.
-        long maps = dSums.size(0);
-        INDArray dPooledX = Tensors.linearBackwardAdding(dSums.reshape(maps * ch * cw, o),
-                pooledX.reshape(maps * ch * cw, c), p.get(V_W), g.get(V_W), g.get(V_B));
-        dx.addi(inputRegions.merge(meanPool2x2Backward(dPooledX.reshape(maps, ch * cw, c))).reshape(b, h, w, c));
+        long maps = dPooled.size(0), m = ch * cw;
+        INDArray dMeanX = Tensors.linearBackward(dPooled.reshape(maps * m, o), meanX, p.get(V_W), g.get(V_W),
+                g.get(V_B), true);
+        INDArray dSums = dMeanX.reshape(maps, m, c).divi(countPlusOne);              // [maps, M, C]
+        // Every member receives its centre's gradient (a row gather, not a product with a [maps, n, M] mask), and
+        // the centre's own pooled input a quarter of it per point.
+        INDArray dxMaps = Tensors.groupRowsGather(dSums, assigned).addi(meanPool2x2Backward(dSums));
+        dx.addi(inputRegions.merge(dxMaps).reshape(b, h, w, c));
         // conv_f only steers the hard assignment: no gradient, as in the reference.
         g.get(F_W).assign(0);
         g.get(F_B).assign(0);
