@@ -22,8 +22,9 @@ final class ClusterBlockKernel implements Kernel {
 
     // Saved by forward for backward.
     private GroupNormOp norm1, norm2;
-    private INDArray y1, pooledY, fMaps, vMaps, fUnit, cUnit, fNorms, cNorms, cos, sim, mask, weightedMask,
-            countPlusOne, centreOut, merged, mixed, y2, scaledHidden, twiceCdf, scaledGelu, mlp;
+    private INDArray y1, pooledY, fMaps, fUnit, cUnit, fNorms, cNorms, cos, sim, mask, weightedMask, centreOut,
+            merged, mixed, y2, scaledHidden, twiceCdf, scaledGelu, mlp;
+    private CentreValues values;
     private INDArray[] drops;
 
     ClusterBlockKernel(ClusterBlock conf, long[] shape, org.nd4j.linalg.api.buffer.DataType dt) {
@@ -63,14 +64,11 @@ final class ClusterBlockKernel implements Kernel {
 
     private INDArray mixerForward(INDArray y, Map<String, INDArray> p) {
         fMaps = regions.split(Tensors.linear(y, p.get(F_W), p.get(F_B)));        // [maps, n, d]
-        vMaps = regions.split(Tensors.linear(y, p.get(V_W), p.get(V_B)));
         // Pooling commutes with the projections (the mean of x W^T + b is (mean x) W^T + b), so the C input
         // channels are pooled once instead of the heads * d channels of f and again of v.
         pooledY = regions.poolRows(y, proposalRows, proposalCols);                // [B * centres, C]
         INDArray centres = regions.splitCentres(Tensors.linear(pooledY, p.get(F_W), p.get(F_B)), proposalRows,
                 proposalCols);                                                     // [maps, M, d]
-        INDArray valueCentres = regions.splitCentres(Tensors.linear(pooledY, p.get(V_W), p.get(V_B)), proposalRows,
-                proposalCols);
         fNorms = clampedNorms(fMaps);
         cNorms = clampedNorms(centres);
         fUnit = fMaps.div(fNorms);
@@ -78,10 +76,11 @@ final class ClusterBlockKernel implements Kernel {
         cos = Tensors.bmm(fUnit, cUnit, false, true);                              // [maps, n, M]
         double alpha = p.get(ALPHA).getDouble(0), beta = p.get(BETA).getDouble(0);
         sim = Tensors.sigmoidInPlace(cos.mul(alpha).addi(beta));
-        mask = Tensors.oneHot(Nd4j.argMax(sim, 2), m, sim.dataType());
+        INDArray assignment = Nd4j.argMax(sim, 2);                                 // [maps, n]
+        mask = Tensors.oneHot(assignment, m, sim.dataType());
         weightedMask = sim.mul(mask);
-        countPlusOne = Tensors.countsPerCentre(mask).addi(1.0);                      // [maps, M, 1]
-        centreOut = Tensors.bmm(mask, vMaps, true, false).addi(valueCentres).divi(countPlusOne);
+        values = new CentreValues(regions, c, proposalRows, proposalCols);
+        centreOut = values.forward(y, pooledY, assignment, p.get(V_W), p.get(V_B));  // [maps, M, d]
         INDArray dispatched = Tensors.bmm(weightedMask, centreOut, false, false);  // [maps, n, d]
         merged = regions.merge(dispatched);
         return Tensors.linear(merged, p.get(PROJ_W), p.get(PROJ_B));
@@ -133,9 +132,7 @@ final class ClusterBlockKernel implements Kernel {
         INDArray dWeighted = Tensors.bmm(dDispatched, centreOut, false, true);     // [maps, n, M]
         INDArray dCentreOut = Tensors.bmm(weightedMask, dDispatched, true, false); // [maps, M, d]
         INDArray dSim = dWeighted.muli(mask);
-        // centreOut = (mask^T v + valueCentres) / (count + 1)
-        INDArray dSums = dCentreOut.divi(countPlusOne);                            // = d valueCentres
-        INDArray dV = regions.merge(Tensors.bmm(mask, dSums, false, false));        // rows [B*H*W, heads*d]
+        INDArray[] dValuesInputs = values.backward(dCentreOut, p.get(V_W), g.get(V_W), g.get(V_B));
         // sim = sigmoid(alpha cos + beta)
         INDArray dz = dSim.muli(sim).muli(sim.rsub(1.0));
         double alpha = p.get(ALPHA).getDouble(0);
@@ -145,13 +142,11 @@ final class ClusterBlockKernel implements Kernel {
         INDArray dFUnit = Tensors.bmm(dCos, cUnit, false, false);                  // [maps, n, d]
         INDArray dCUnit = Tensors.bmm(dCos, fUnit, true, false);                   // [maps, M, d]
         INDArray dF = regions.merge(normalizeBackward(dFUnit, fUnit, fNorms));
-        INDArray dy = Tensors.linearBackward(dF, y1, p.get(F_W), g.get(F_W), g.get(F_B), true);
-        dy.addi(Tensors.linearBackward(dV, y1, p.get(V_W), g.get(V_W), g.get(V_B), true));
-        // The centres: the projections' second use, on the pooled input.
+        INDArray dy = Tensors.linearBackward(dF, y1, p.get(F_W), g.get(F_W), g.get(F_B), true).addi(dValuesInputs[0]);
+        // The centres: f's second use, on the pooled input.
         INDArray dCentres = regions.mergeCentres(normalizeBackward(dCUnit, cUnit, cNorms), proposalRows, proposalCols);
         INDArray dPooledY = Tensors.linearBackwardAdding(dCentres, pooledY, p.get(F_W), g.get(F_W), g.get(F_B))
-                .addi(Tensors.linearBackwardAdding(regions.mergeCentres(dSums, proposalRows, proposalCols), pooledY,
-                        p.get(V_W), g.get(V_W), g.get(V_B)));
+                .addi(dValuesInputs[1]);
         return dy.addi(regions.poolRowsBackward(dPooledY, proposalRows, proposalCols));
     }
 

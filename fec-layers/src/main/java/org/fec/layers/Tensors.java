@@ -133,11 +133,6 @@ final class Tensors {
         return Nd4j.exec(new Mmul(contiguous(a), contiguous(b), null, t))[0];
     }
 
-    /** Points per centre [maps, M, 1] of a one-hot assignment [maps, N, M], as a product with a ones column. */
-    static INDArray countsPerCentre(INDArray mask) {
-        return bmm(mask, Nd4j.ones(mask.dataType(), mask.size(0), mask.size(1), 1), true, false);
-    }
-
     /**
      * Sums of rows by group: {@code out[k, j] = sum of rows[k, i] over the i with group[k, i] == j}, for rows
      * [maps, n, d] and group [maps, n] (INT64, each in [0, m)), as [maps, m, d]. One scatter-add of the rows into
