@@ -1,7 +1,6 @@
 package org.fec.layers;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.Map;
@@ -18,13 +17,12 @@ final class ClusterBlockKernel implements Kernel {
     private final long b, h, w, c;
     private final Regions regions;
     private final long proposalRows, proposalCols;
-    private final int m;
 
     // Saved by forward for backward.
     private GroupNormOp norm1, norm2;
-    private INDArray y1, pooledY, fMaps, fUnit, cUnit, fNorms, cNorms, cos, sim, mask, weightedMask, centreOut,
-            merged, mixed, y2, scaledHidden, twiceCdf, scaledGelu, mlp;
-    private CentreValues values;
+    private INDArray y1, pooledY, fMaps, fUnit, cUnit, fNorms, cNorms, mixed, y2, scaledHidden, twiceCdf,
+            scaledGelu, mlp;
+    private ClusterAggregation aggregation;
     private INDArray[] drops;
 
     ClusterBlockKernel(ClusterBlock conf, long[] shape, org.nd4j.linalg.api.buffer.DataType dt) {
@@ -38,7 +36,6 @@ final class ClusterBlockKernel implements Kernel {
         this.regions = new Regions(b, h, w, conf.getHeads(), conf.getHeadDim(), fr, fc);
         this.proposalRows = conf.getProposalRows();
         this.proposalCols = conf.getProposalCols();
-        this.m = (int) (conf.getProposalRows() * conf.getProposalCols());
     }
 
     @Override
@@ -65,7 +62,7 @@ final class ClusterBlockKernel implements Kernel {
     private INDArray mixerForward(INDArray y, Map<String, INDArray> p) {
         fMaps = regions.split(Tensors.linear(y, p.get(F_W), p.get(F_B)));        // [maps, n, d]
         // Pooling commutes with the projections (the mean of x W^T + b is (mean x) W^T + b), so the C input
-        // channels are pooled once instead of the heads * d channels of f and again of v.
+        // channels are pooled once, for f's centres here and for the values' centres in ClusterAggregation.
         pooledY = regions.poolRows(y, proposalRows, proposalCols);                // [B * centres, C]
         INDArray centres = regions.splitCentres(Tensors.linear(pooledY, p.get(F_W), p.get(F_B)), proposalRows,
                 proposalCols);                                                     // [maps, M, d]
@@ -73,17 +70,10 @@ final class ClusterBlockKernel implements Kernel {
         cNorms = clampedNorms(centres);
         fUnit = fMaps.div(fNorms);
         cUnit = centres.div(cNorms);
-        cos = Tensors.bmm(fUnit, cUnit, false, true);                              // [maps, n, M]
-        double alpha = p.get(ALPHA).getDouble(0), beta = p.get(BETA).getDouble(0);
-        sim = Tensors.sigmoidInPlace(cos.mul(alpha).addi(beta));
-        INDArray assignment = Nd4j.argMax(sim, 2);                                 // [maps, n]
-        mask = Tensors.oneHot(assignment, m, sim.dataType());
-        weightedMask = sim.mul(mask);
-        values = new CentreValues(regions, c, proposalRows, proposalCols);
-        centreOut = values.forward(y, pooledY, assignment, p.get(V_W), p.get(V_B));  // [maps, M, d]
-        INDArray dispatched = Tensors.bmm(weightedMask, centreOut, false, false);  // [maps, n, d]
-        merged = regions.merge(dispatched);
-        return Tensors.linear(merged, p.get(PROJ_W), p.get(PROJ_B));
+        INDArray cos = Tensors.bmm(fUnit, cUnit, false, true);                     // [maps, n, M]
+        aggregation = new ClusterAggregation(regions, c, proposalRows, proposalCols);
+        return aggregation.forward(cos, p.get(ALPHA).getDouble(0), p.get(BETA).getDouble(0), y, pooledY,
+                p.get(V_W), p.get(V_B), p.get(PROJ_W), p.get(PROJ_B));
     }
 
     /** ||x|| over the last axis, clamped below at 1e-12 like F.normalize, as [.., 1]. */
@@ -126,27 +116,17 @@ final class ClusterBlockKernel implements Kernel {
     }
 
     private INDArray mixerBackward(INDArray dMixed, Map<String, INDArray> p, Map<String, INDArray> g) {
-        INDArray dMerged = Tensors.linearBackward(dMixed, merged, p.get(PROJ_W), g.get(PROJ_W), g.get(PROJ_B), true);
-        INDArray dDispatched = regions.split(dMerged);                              // [maps, n, d]
-        // dispatched = (sim * mask) x centreOut
-        INDArray dWeighted = Tensors.bmm(dDispatched, centreOut, false, true);     // [maps, n, M]
-        INDArray dCentreOut = Tensors.bmm(weightedMask, dDispatched, true, false); // [maps, M, d]
-        INDArray dSim = dWeighted.muli(mask);
-        INDArray[] dValuesInputs = values.backward(dCentreOut, p.get(V_W), g.get(V_W), g.get(V_B));
-        // sim = sigmoid(alpha cos + beta)
-        INDArray dz = dSim.muli(sim).muli(sim.rsub(1.0));
-        double alpha = p.get(ALPHA).getDouble(0);
-        g.get(ALPHA).assign(dz.mul(cos).sumNumber());
-        g.get(BETA).assign(dz.sumNumber());
-        INDArray dCos = dz.muli(alpha);
+        INDArray[] d = aggregation.backward(dMixed, p.get(ALPHA).getDouble(0), p.get(V_W), g.get(V_W), g.get(V_B),
+                g.get(PROJ_W), g.get(PROJ_B), g.get(ALPHA), g.get(BETA));
+        INDArray dCos = d[0], dYFromValues = d[1], dPooledYFromValues = d[2];
         INDArray dFUnit = Tensors.bmm(dCos, cUnit, false, false);                  // [maps, n, d]
         INDArray dCUnit = Tensors.bmm(dCos, fUnit, true, false);                   // [maps, M, d]
         INDArray dF = regions.merge(normalizeBackward(dFUnit, fUnit, fNorms));
-        INDArray dy = Tensors.linearBackward(dF, y1, p.get(F_W), g.get(F_W), g.get(F_B), true).addi(dValuesInputs[0]);
+        INDArray dy = Tensors.linearBackward(dF, y1, p.get(F_W), g.get(F_W), g.get(F_B), true).addi(dYFromValues);
         // The centres: f's second use, on the pooled input.
         INDArray dCentres = regions.mergeCentres(normalizeBackward(dCUnit, cUnit, cNorms), proposalRows, proposalCols);
         INDArray dPooledY = Tensors.linearBackwardAdding(dCentres, pooledY, p.get(F_W), g.get(F_W), g.get(F_B))
-                .addi(dValuesInputs[1]);
+                .addi(dPooledYFromValues);
         return dy.addi(regions.poolRowsBackward(dPooledY, proposalRows, proposalCols));
     }
 

@@ -1,0 +1,150 @@
+package org.fec.layers;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * The Cluster mixer from the similarities on, with its backward pass: hard assignment, aggregation of the values
+ * into the centres, dispatch back to the points and the output projection. Everything runs on the rows of each fold
+ * region, all heads side by side ([B*R, n, heads*M]), because both projections are linear:
+ * <ul>
+ *   <li>a centre's value, the average of {@code v = y W_v^T + b_v} over its members and itself (the pooled v), is
+ *   the same average of y, projected once per centre: {@code ((sum of the members' y + pooled y) / (members + 1))
+ *   W_v^T + b_v}, head by head. So v is never computed per point;</li>
+ *   <li>the output {@code (dispatched values) W_p^T + b_p} is {@code sum over heads of weighted assignment x
+ *   (values_h W_p,h^T) + b_p}: the centres are projected first and one product per region dispatches them straight
+ *   into output rows, without splitting or merging heads.</li>
+ * </ul>
+ */
+final class ClusterAggregation {
+
+    private final Regions inputRegions;      // the mixer's regions of y: one "head" of depth C
+    private final Regions extendedRegions;   // the same with a column of ones appended (depth C + 1)
+    private final long batch, heads, regionsPerImage, points, m, c, d, proposalRows, proposalCols;
+
+    // Saved by forward for backward; G = batch * regions.
+    private INDArray cosRows;        // [G, n, heads*M]
+    private INDArray sim;            // [G, n, heads*M]
+    private INDArray members;        // [G, n, heads*M] one-hot per head: point i belongs to centre j of head h
+    private INDArray weighted;       // sim * members
+    private INDArray countPlusOne;   // [G, heads, M, 1]
+    private INDArray meanY;          // [heads, G*M, C]
+    private INDArray values;         // [heads, G*M, d]
+    private INDArray projected;      // [G, heads*M, C]: values_h W_p,h^T
+    private INDArray wPerHead;       // [heads, C, d]: W_p,h
+
+    /**
+     * @param headRegions the mixer's regions of f (heads of depth d)
+     * @param channels    C, the width of y and of the output
+     */
+    ClusterAggregation(Regions headRegions, long channels, long proposalRows, long proposalCols) {
+        Regions r = headRegions;
+        long height = r.foldRows * r.rows, width = r.foldCols * r.cols;
+        this.inputRegions = new Regions(r.batch, height, width, 1, channels, r.foldRows, r.foldCols);
+        this.extendedRegions = new Regions(r.batch, height, width, 1, channels + 1, r.foldRows, r.foldCols);
+        this.batch = r.batch;
+        this.heads = r.heads;
+        this.regionsPerImage = r.foldRows * r.foldCols;
+        this.points = r.points();
+        this.m = proposalRows * proposalCols;
+        this.c = channels;
+        this.d = r.depth;
+        this.proposalRows = proposalRows;
+        this.proposalCols = proposalCols;
+    }
+
+    /**
+     * @param cos     cosine similarities [maps, n, M] (maps in batch, head, region order)
+     * @param y       the mixer's input rows [B*H*W, C]
+     * @param pooledY y pooled to the centres, [B*centres, C] (from {@link Regions#poolRows})
+     * @return the mixer's output rows [B*H*W, C]
+     */
+    INDArray forward(INDArray cos, double alpha, double beta, INDArray y, INDArray pooledY, INDArray wV, INDArray bV,
+                     INDArray wP, INDArray bP) {
+        DataType dt = y.dataType();
+        long groups = inputRegions.maps();
+        cosRows = Tensors.contiguous(cos.reshape(batch, heads, regionsPerImage, points, m).permute(0, 2, 3, 1, 4))
+                .reshape(groups, points, heads * m);
+        sim = Tensors.sigmoidInPlace(cosRows.mul(alpha).addi(beta));
+        INDArray assignment = Nd4j.argMax(sim.reshape(groups, points, heads, m), 3);   // [G, n, heads]
+        members = Tensors.oneHot(assignment, (int) m, dt).reshape(groups, points, heads * m);
+        weighted = sim.mul(members);
+        values = centreValues(y, pooledY, wV, bV);
+        wPerHead = Tensors.contiguous(wP.reshape(c, heads, d).permute(1, 0, 2));
+        projected = fromHeads(Tensors.bmm(values, wPerHead, false, true), c);
+        INDArray out = inputRegions.merge(Tensors.bmm(weighted, projected, false, false));
+        return out.addiRowVector(bP.reshape(c));
+    }
+
+    /** Average of y over each centre's members and the centre itself, projected: [heads, G*M, d]. */
+    private INDArray centreValues(INDArray y, INDArray pooledY, INDArray wV, INDArray bV) {
+        long groups = inputRegions.maps();
+        INDArray withOnes = extendedRegions.split(Nd4j.concat(1, y, Nd4j.ones(y.dataType(), y.size(0), 1)));
+        // Member sums of every head's centres and, through the ones, their member counts: one product per region.
+        INDArray sums = Tensors.bmm(members, withOnes, true, false).reshape(groups, heads, m, c + 1);
+        countPlusOne = sums.get(all(), all(), all(), NDArrayIndex.interval(c, c + 1)).add(1.0);
+        INDArray total = sums.get(all(), all(), all(), NDArrayIndex.interval(0, c)).dup('c');
+        INDArray pooled = inputRegions.splitCentres(pooledY, proposalRows, proposalCols);      // [G, M, C]
+        Nd4j.exec(new BroadcastAddOp(total, pooled, total, 0, 2, 3));
+        meanY = toHeads(total.divi(countPlusOne), c);
+        INDArray v = Tensors.bmm(meanY, wV.reshape(heads, d, c), false, true);       // [heads, G*M, d]
+        Nd4j.exec(new BroadcastAddOp(v, bV.reshape(heads, d), v, 0, 2));
+        return v;
+    }
+
+    /**
+     * Writes the gradients of W_v, b_v, W_p, b_p, alpha and beta into the gradient views.
+     *
+     * @param dOut gradient of the output rows [B*H*W, C]
+     * @return the gradients of cos [maps, n, M], of y [B*H*W, C] and of pooled y [B*centres, C]
+     */
+    INDArray[] backward(INDArray dOut, double alpha, INDArray wV, INDArray dWv, INDArray dBv, INDArray dWp,
+                        INDArray dBp, INDArray dAlpha, INDArray dBeta) {
+        long groups = inputRegions.maps();
+        dBp.assign(Tensors.columnSums(dOut).reshape(dBp.shape()));
+        INDArray dOutRegions = inputRegions.split(dOut);                              // [G, n, C]
+        INDArray dPerHead = toHeads(Tensors.bmm(weighted, dOutRegions, true, false), c);   // [heads, G*M, C]
+        INDArray dWeighted = Tensors.bmm(dOutRegions, projected, false, true);       // [G, n, heads*M]
+        dWp.assign(Tensors.contiguous(Tensors.bmm(dPerHead, values, true, false).permute(1, 0, 2))
+                .reshape(dWp.shape()));
+        INDArray dValues = Tensors.bmm(dPerHead, wPerHead, false, false);             // [heads, G*M, d]
+
+        // values = meanY W_v^T + b_v, meanY = (member sums + pooled y) / (count + 1)
+        dBv.assign(dValues.sum(1).reshape(dBv.shape()));
+        dWv.assign(Tensors.bmm(dValues, meanY, true, false).reshape(dWv.shape()));
+        INDArray dTotal = fromHeads(Tensors.bmm(dValues, wV.reshape(heads, d, c), false, false), c)
+                .reshape(groups, heads, m, c).divi(countPlusOne);
+        INDArray dY = inputRegions.merge(Tensors.bmm(members, dTotal.reshape(groups, heads * m, c), false, false));
+        INDArray dPooledY = inputRegions.mergeCentres(dTotal.sum(1), proposalRows, proposalCols);
+
+        // weighted = sim * members, sim = sigmoid(alpha cos + beta)
+        INDArray dz = dWeighted.muli(members).muli(sim).muli(sim.rsub(1.0));
+        dAlpha.assign(dz.mul(cosRows).sumNumber());
+        dBeta.assign(dz.sumNumber());
+        INDArray dCos = Tensors.contiguous(dz.muli(alpha).reshape(batch, regionsPerImage, points, heads, m)
+                .permute(0, 3, 1, 2, 4)).reshape(batch * heads * regionsPerImage, points, m);
+        return new INDArray[]{dCos, dY, dPooledY};
+    }
+
+    /** [G, heads, M, k] (any view of that shape, e.g. [G, heads*M, k]) to per-head rows [heads, G*M, k]. */
+    private INDArray toHeads(INDArray perGroup, long k) {
+        long groups = inputRegions.maps();
+        return Tensors.contiguous(perGroup.reshape(groups, heads, m, k).permute(1, 0, 2, 3))
+                .reshape(heads, groups * m, k);
+    }
+
+    /** Inverse of {@link #toHeads}: [heads, G*M, k] to [G, heads*M, k]. */
+    private INDArray fromHeads(INDArray perHead, long k) {
+        long groups = inputRegions.maps();
+        return Tensors.contiguous(perHead.reshape(heads, groups, m, k).permute(1, 0, 2, 3))
+                .reshape(groups, heads * m, k);
+    }
+
+    private static INDArrayIndex all() {
+        return NDArrayIndex.all();
+    }
+}
