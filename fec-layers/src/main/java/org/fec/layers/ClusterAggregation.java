@@ -24,7 +24,7 @@ final class ClusterAggregation {
 
     private final Regions inputRegions;      // the mixer's regions of y: one "head" of depth C
     private final Regions extendedRegions;   // the same with a column of ones appended (depth C + 1)
-    private final long batch, heads, regionsPerImage, points, m, c, d, proposalRows, proposalCols;
+    private final long heads, points, m, c, d, proposalRows, proposalCols;
 
     // Saved by forward for backward; G = batch * regions.
     private INDArray cosRows;        // [G, n, heads*M]
@@ -46,9 +46,7 @@ final class ClusterAggregation {
         long height = r.foldRows * r.rows, width = r.foldCols * r.cols;
         this.inputRegions = new Regions(r.batch, height, width, 1, channels, r.foldRows, r.foldCols);
         this.extendedRegions = new Regions(r.batch, height, width, 1, channels + 1, r.foldRows, r.foldCols);
-        this.batch = r.batch;
         this.heads = r.heads;
-        this.regionsPerImage = r.foldRows * r.foldCols;
         this.points = r.points();
         this.m = proposalRows * proposalCols;
         this.c = channels;
@@ -58,7 +56,7 @@ final class ClusterAggregation {
     }
 
     /**
-     * @param cos     cosine similarities [maps, n, M] (maps in batch, head, region order)
+     * @param cos     cosine similarities of every head on the region rows, [B*R, n, heads*M]
      * @param y       the mixer's input rows [B*H*W, C]
      * @param pooledY y pooled to the centres, [B*centres, C] (from {@link Regions#poolRows})
      * @return the mixer's output rows [B*H*W, C]
@@ -67,9 +65,8 @@ final class ClusterAggregation {
                      INDArray wP, INDArray bP) {
         DataType dt = y.dataType();
         long groups = inputRegions.maps();
-        cosRows = Tensors.contiguous(cos.reshape(batch, heads, regionsPerImage, points, m).permute(0, 2, 3, 1, 4))
-                .reshape(groups, points, heads * m);
-        sim = Tensors.sigmoidInPlace(cosRows.mul(alpha).addi(beta));
+        cosRows = cos;
+        sim = Tensors.sigmoidInPlace(cos.mul(alpha).addi(beta));
         INDArray assignment = Nd4j.argMax(sim.reshape(groups, points, heads, m), 3);   // [G, n, heads]
         members = Tensors.oneHot(assignment, (int) m, dt).reshape(groups, points, heads * m);
         weighted = sim.mul(members);
@@ -100,7 +97,7 @@ final class ClusterAggregation {
      * Writes the gradients of W_v, b_v, W_p, b_p, alpha and beta into the gradient views.
      *
      * @param dOut gradient of the output rows [B*H*W, C]
-     * @return the gradients of cos [maps, n, M], of y [B*H*W, C] and of pooled y [B*centres, C]
+     * @return the gradients of cos [B*R, n, heads*M], of y [B*H*W, C] and of pooled y [B*centres, C]
      */
     INDArray[] backward(INDArray dOut, double alpha, INDArray wV, INDArray dWv, INDArray dBv, INDArray dWp,
                         INDArray dBp, INDArray dAlpha, INDArray dBeta) {
@@ -125,9 +122,7 @@ final class ClusterAggregation {
         INDArray dz = dWeighted.muli(members).muli(sim).muli(sim.rsub(1.0));
         dAlpha.assign(dz.mul(cosRows).sumNumber());
         dBeta.assign(dz.sumNumber());
-        INDArray dCos = Tensors.contiguous(dz.muli(alpha).reshape(batch, regionsPerImage, points, heads, m)
-                .permute(0, 3, 1, 2, 4)).reshape(batch * heads * regionsPerImage, points, m);
-        return new INDArray[]{dCos, dY, dPooledY};
+        return new INDArray[]{dz.muli(alpha), dY, dPooledY};
     }
 
     /** [G, heads, M, k] (any view of that shape, e.g. [G, heads*M, k]) to per-head rows [heads, G*M, k]. */

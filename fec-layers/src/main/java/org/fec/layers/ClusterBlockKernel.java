@@ -17,11 +17,12 @@ final class ClusterBlockKernel implements Kernel {
     private final long b, h, w, c;
     private final Regions regions;
     private final long proposalRows, proposalCols;
+    private final HeadBlocks headBlocks;
 
     // Saved by forward for backward.
     private GroupNormOp norm1, norm2;
-    private INDArray y1, pooledY, fMaps, fUnit, cUnit, fNorms, cNorms, mixed, y2, scaledHidden, twiceCdf,
-            scaledGelu, mlp;
+    private INDArray y1, pooledY, fUnit, cUnit, fNorms, cNorms, fUnitRegions, centreBlocks, mixed, y2, scaledHidden,
+            twiceCdf, scaledGelu, mlp;
     private ClusterAggregation aggregation;
     private INDArray[] drops;
 
@@ -36,6 +37,7 @@ final class ClusterBlockKernel implements Kernel {
         this.regions = new Regions(b, h, w, conf.getHeads(), conf.getHeadDim(), fr, fc);
         this.proposalRows = conf.getProposalRows();
         this.proposalCols = conf.getProposalCols();
+        this.headBlocks = new HeadBlocks(regions, proposalRows * proposalCols);
     }
 
     @Override
@@ -60,20 +62,29 @@ final class ClusterBlockKernel implements Kernel {
     }
 
     private INDArray mixerForward(INDArray y, Map<String, INDArray> p) {
-        fMaps = regions.split(Tensors.linear(y, p.get(F_W), p.get(F_B)));        // [maps, n, d]
+        long rows = y.size(0), heads = regions.heads, d = regions.depth;
+        INDArray fRows = Tensors.linear(y, p.get(F_W), p.get(F_B)).reshape(rows, heads, d);
         // Pooling commutes with the projections (the mean of x W^T + b is (mean x) W^T + b), so the C input
         // channels are pooled once, for f's centres here and for the values' centres in ClusterAggregation.
         pooledY = regions.poolRows(y, proposalRows, proposalCols);                // [B * centres, C]
         INDArray centres = regions.splitCentres(Tensors.linear(pooledY, p.get(F_W), p.get(F_B)), proposalRows,
                 proposalCols);                                                     // [maps, M, d]
-        fNorms = clampedNorms(fMaps);
+        fNorms = clampedNorms(fRows);                                              // [rows, heads, 1]
         cNorms = clampedNorms(centres);
-        fUnit = fMaps.div(fNorms);
+        fUnit = fRows.div(fNorms);
         cUnit = centres.div(cNorms);
-        INDArray cos = Tensors.bmm(fUnit, cUnit, false, true);                     // [maps, n, M]
+        // Similarities of every head on the region rows [B*R, n, heads*M], through block-diagonal centres.
+        fUnitRegions = aggregationRegions().split(fUnit.reshape(rows, heads * d));
+        centreBlocks = headBlocks.blockDiagonal(cUnit);
+        INDArray cos = Tensors.bmm(fUnitRegions, centreBlocks, false, false);
         aggregation = new ClusterAggregation(regions, c, proposalRows, proposalCols);
         return aggregation.forward(cos, p.get(ALPHA).getDouble(0), p.get(BETA).getDouble(0), y, pooledY,
                 p.get(V_W), p.get(V_B), p.get(PROJ_W), p.get(PROJ_B));
+    }
+
+    /** The fold regions of rows with all heads side by side: one "head" of depth heads*d. */
+    private Regions aggregationRegions() {
+        return new Regions(b, h, w, 1, regions.heads * regions.depth, regions.foldRows, regions.foldCols);
     }
 
     /** ||x|| over the last axis, clamped below at 1e-12 like F.normalize, as [.., 1]. */
@@ -118,10 +129,11 @@ final class ClusterBlockKernel implements Kernel {
     private INDArray mixerBackward(INDArray dMixed, Map<String, INDArray> p, Map<String, INDArray> g) {
         INDArray[] d = aggregation.backward(dMixed, p.get(ALPHA).getDouble(0), p.get(V_W), g.get(V_W), g.get(V_B),
                 g.get(PROJ_W), g.get(PROJ_B), g.get(ALPHA), g.get(BETA));
-        INDArray dCos = d[0], dYFromValues = d[1], dPooledYFromValues = d[2];
-        INDArray dFUnit = Tensors.bmm(dCos, cUnit, false, false);                  // [maps, n, d]
-        INDArray dCUnit = Tensors.bmm(dCos, fUnit, true, false);                   // [maps, M, d]
-        INDArray dF = regions.merge(normalizeBackward(dFUnit, fUnit, fNorms));
+        INDArray dCos = d[0], dYFromValues = d[1], dPooledYFromValues = d[2];          // dCos [B*R, n, heads*M]
+        INDArray dFUnit = aggregationRegions().merge(Tensors.bmm(dCos, centreBlocks, false, true));
+        INDArray dCUnit = headBlocks.diagonal(Tensors.bmm(fUnitRegions, dCos, true, false));   // [maps, M, d]
+        INDArray dF = normalizeBackward(dFUnit.reshape(fUnit.shape()), fUnit, fNorms)
+                .reshape(dFUnit.size(0), dFUnit.size(1));
         INDArray dy = Tensors.linearBackward(dF, y1, p.get(F_W), g.get(F_W), g.get(F_B), true).addi(dYFromValues);
         // The centres: f's second use, on the pooled input.
         INDArray dCentres = regions.mergeCentres(normalizeBackward(dCUnit, cUnit, cNorms), proposalRows, proposalCols);
