@@ -74,7 +74,7 @@ final class ClusterBlockKernel implements Kernel {
         fUnit = fRows.div(fNorms);
         cUnit = centres.div(cNorms);
         // Similarities of every head on the region rows [B*R, n, heads*M], through block-diagonal centres.
-        fUnitRegions = aggregationRegions().split(fUnit.reshape(rows, heads * d));
+        fUnitRegions = allHeadRegions().split(fUnit.reshape(rows, heads * d));
         centreBlocks = headBlocks.blockDiagonal(cUnit);
         INDArray cos = Tensors.bmm(fUnitRegions, centreBlocks, false, false);
         aggregation = new ClusterAggregation(regions, c, proposalRows, proposalCols);
@@ -83,7 +83,7 @@ final class ClusterBlockKernel implements Kernel {
     }
 
     /** The fold regions of rows with all heads side by side: one "head" of depth heads*d. */
-    private Regions aggregationRegions() {
+    private Regions allHeadRegions() {
         return new Regions(b, h, w, 1, regions.heads * regions.depth, regions.foldRows, regions.foldCols);
     }
 
@@ -130,7 +130,7 @@ final class ClusterBlockKernel implements Kernel {
         INDArray[] d = aggregation.backward(dMixed, p.get(ALPHA).getDouble(0), p.get(V_W), g.get(V_W), g.get(V_B),
                 g.get(PROJ_W), g.get(PROJ_B), g.get(ALPHA), g.get(BETA));
         INDArray dCos = d[0], dYFromValues = d[1], dPooledYFromValues = d[2];          // dCos [B*R, n, heads*M]
-        INDArray dFUnit = aggregationRegions().merge(Tensors.bmm(dCos, centreBlocks, false, true));
+        INDArray dFUnit = allHeadRegions().merge(Tensors.bmm(dCos, centreBlocks, false, true));
         INDArray dCUnit = headBlocks.diagonal(Tensors.bmm(fUnitRegions, dCos, true, false));   // [maps, M, d]
         INDArray dF = normalizeBackward(dFUnit.reshape(fUnit.shape()), fUnit, fNorms)
                 .reshape(dFUnit.size(0), dFUnit.size(1));
