@@ -27,7 +27,7 @@ final class ClusterAggregation {
     private final long heads, points, m, c, d, proposalRows, proposalCols;
 
     // Saved by forward for backward; G = batch * regions.
-    private INDArray cosRows;        // [G, n, heads*M]
+    private INDArray cos;            // [G, n, heads*M]
     private INDArray sim;            // [G, n, heads*M]
     private INDArray members;        // [G, n, heads*M] one-hot per head: point i belongs to centre j of head h
     private INDArray weighted;       // sim * members
@@ -65,7 +65,7 @@ final class ClusterAggregation {
                      INDArray wP, INDArray bP) {
         DataType dt = y.dataType();
         long groups = inputRegions.maps();
-        cosRows = cos;
+        this.cos = cos;
         sim = Tensors.sigmoidInPlace(cos.mul(alpha).addi(beta));
         INDArray assignment = Nd4j.argMax(sim.reshape(groups, points, heads, m), 3);   // [G, n, heads]
         members = Tensors.oneHot(assignment, (int) m, dt).reshape(groups, points, heads * m);
@@ -120,7 +120,7 @@ final class ClusterAggregation {
 
         // weighted = sim * members, sim = sigmoid(alpha cos + beta)
         INDArray dz = dWeighted.muli(members).muli(sim).muli(sim.rsub(1.0));
-        dAlpha.assign(dz.mul(cosRows).sumNumber());
+        dAlpha.assign(dz.mul(cos).sumNumber());
         dBeta.assign(dz.sumNumber());
         return new INDArray[]{dz.muli(alpha), dY, dPooledY};
     }
