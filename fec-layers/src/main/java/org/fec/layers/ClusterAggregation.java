@@ -23,7 +23,6 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 final class ClusterAggregation {
 
     private final Regions inputRegions;      // the mixer's regions of y: one "head" of depth C
-    private final Regions extendedRegions;   // the same with a column of ones appended (depth C + 1)
     private final long heads, points, m, c, d, proposalRows, proposalCols;
 
     // Saved by forward for backward; G = batch * regions.
@@ -45,7 +44,6 @@ final class ClusterAggregation {
         Regions r = headRegions;
         long height = r.foldRows * r.rows, width = r.foldCols * r.cols;
         this.inputRegions = new Regions(r.batch, height, width, 1, channels, r.foldRows, r.foldCols);
-        this.extendedRegions = new Regions(r.batch, height, width, 1, channels + 1, r.foldRows, r.foldCols);
         this.heads = r.heads;
         this.points = r.points();
         this.m = proposalRows * proposalCols;
@@ -80,8 +78,8 @@ final class ClusterAggregation {
     /** Average of y over each centre's members and the centre itself, projected: [heads, G*M, d]. */
     private INDArray centreValues(INDArray y, INDArray pooledY, INDArray wV, INDArray bV) {
         long groups = inputRegions.maps();
-        INDArray withOnes = extendedRegions.split(Nd4j.concat(1, y, Nd4j.ones(y.dataType(), y.size(0), 1)));
         // Member sums of every head's centres and, through the ones, their member counts: one product per region.
+        INDArray withOnes = Tensors.withOnesColumn(inputRegions.split(y));                     // [G, n, C + 1]
         INDArray sums = Tensors.bmm(members, withOnes, true, false).reshape(groups, heads, m, c + 1);
         countPlusOne = sums.get(all(), all(), all(), NDArrayIndex.interval(c, c + 1)).add(1.0);
         INDArray total = sums.get(all(), all(), all(), NDArrayIndex.interval(0, c)).dup('c');

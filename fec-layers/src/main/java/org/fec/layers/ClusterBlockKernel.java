@@ -17,13 +17,14 @@ final class ClusterBlockKernel implements Kernel {
     private final long b, h, w, c;
     private final Regions regions;
     private final long proposalRows, proposalCols;
+    private final Regions allHeadRegions;    // the fold regions of rows with all heads side by side
     private final HeadBlocks headBlocks;
+    private final ClusterAggregation aggregation;
 
     // Saved by forward for backward.
     private GroupNormOp norm1, norm2;
     private INDArray y1, pooledY, fUnit, cUnit, fNorms, cNorms, fUnitRegions, centreBlocks, mixed, y2, scaledHidden,
             twiceCdf, scaledGelu, mlp;
-    private ClusterAggregation aggregation;
     private INDArray[] drops;
 
     ClusterBlockKernel(ClusterBlock conf, long[] shape, org.nd4j.linalg.api.buffer.DataType dt) {
@@ -37,7 +38,9 @@ final class ClusterBlockKernel implements Kernel {
         this.regions = new Regions(b, h, w, conf.getHeads(), conf.getHeadDim(), fr, fc);
         this.proposalRows = conf.getProposalRows();
         this.proposalCols = conf.getProposalCols();
+        this.allHeadRegions = new Regions(b, h, w, 1, regions.heads * regions.depth, fr, fc);
         this.headBlocks = new HeadBlocks(regions, proposalRows * proposalCols);
+        this.aggregation = new ClusterAggregation(regions, c, proposalRows, proposalCols);
     }
 
     @Override
@@ -74,17 +77,11 @@ final class ClusterBlockKernel implements Kernel {
         fUnit = fRows.div(fNorms);
         cUnit = centres.div(cNorms);
         // Similarities of every head on the region rows [B*R, n, heads*M], through block-diagonal centres.
-        fUnitRegions = allHeadRegions().split(fUnit.reshape(rows, heads * d));
+        fUnitRegions = allHeadRegions.split(fUnit.reshape(rows, heads * d));
         centreBlocks = headBlocks.blockDiagonal(cUnit);
         INDArray cos = Tensors.bmm(fUnitRegions, centreBlocks, false, false);
-        aggregation = new ClusterAggregation(regions, c, proposalRows, proposalCols);
         return aggregation.forward(cos, p.get(ALPHA).getDouble(0), p.get(BETA).getDouble(0), y, pooledY,
                 p.get(V_W), p.get(V_B), p.get(PROJ_W), p.get(PROJ_B));
-    }
-
-    /** The fold regions of rows with all heads side by side: one "head" of depth heads*d. */
-    private Regions allHeadRegions() {
-        return new Regions(b, h, w, 1, regions.heads * regions.depth, regions.foldRows, regions.foldCols);
     }
 
     /** ||x|| over the last axis, clamped below at 1e-12 like F.normalize, as [.., 1]. */
@@ -130,7 +127,7 @@ final class ClusterBlockKernel implements Kernel {
         INDArray[] d = aggregation.backward(dMixed, p.get(ALPHA).getDouble(0), p.get(V_W), g.get(V_W), g.get(V_B),
                 g.get(PROJ_W), g.get(PROJ_B), g.get(ALPHA), g.get(BETA));
         INDArray dCos = d[0], dYFromValues = d[1], dPooledYFromValues = d[2];          // dCos [B*R, n, heads*M]
-        INDArray dFUnit = allHeadRegions().merge(Tensors.bmm(dCos, centreBlocks, false, true));
+        INDArray dFUnit = allHeadRegions.merge(Tensors.bmm(dCos, centreBlocks, false, true));
         INDArray dCUnit = headBlocks.diagonal(Tensors.bmm(fUnitRegions, dCos, true, false));   // [maps, M, d]
         INDArray dF = normalizeBackward(dFUnit.reshape(fUnit.shape()), fUnit, fNorms)
                 .reshape(dFUnit.size(0), dFUnit.size(1));

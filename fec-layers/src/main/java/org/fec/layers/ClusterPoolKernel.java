@@ -59,8 +59,7 @@ final class ClusterPoolKernel implements Kernel {
         // is the same average of x, projected once per centre instead of once per point. Member sums and, through
         // a column of ones, member counts come from one ordered scatter-add (M = n/4 here: a one-hot [maps, n, M]
         // mask and its product would cost M times as much).
-        INDArray ones = Nd4j.ones(x.dataType(), maps, xMaps.size(1), 1);
-        INDArray sums = Tensors.groupRowSums(Nd4j.concat(2, xMaps, ones), assigned, m);   // [maps, M, C + 1]
+        INDArray sums = Tensors.groupRowSums(Tensors.withOnesColumn(xMaps), assigned, m);   // [maps, M, C + 1]
         countPlusOne = sums.get(all(), all(), NDArrayIndex.interval(c, c + 1)).add(1.0);   // [maps, M, 1]
         meanX = sums.get(all(), all(), NDArrayIndex.interval(0, c)).add(pooledX).divi(countPlusOne)
                 .reshape(maps * m, c);

@@ -165,6 +165,11 @@ final class Tensors {
         return group.add(firstRowOfMap).reshape(maps * group.size(1));
     }
 
+    /** t [maps, n, k] with a column of ones appended: a product or sum over the rows then also counts them. */
+    static INDArray withOnesColumn(INDArray t) {
+        return Nd4j.concat(2, t, Nd4j.ones(t.dataType(), t.size(0), t.size(1), 1));
+    }
+
     /** erf, elementwise, into a new array. */
     static INDArray erf(INDArray x) {
         INDArray out = x.ulike();

@@ -11,7 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The contiguity test the native engine relies on to skip copies, and the bias-first linear product. */
+/**
+ * The contiguity test the native engine relies on to skip copies, the bias-first linear product, and the group sums
+ * and gathers of the ClusterPool.
+ */
 class TensorsTest {
 
     @Test
