@@ -11,7 +11,6 @@ import static org.fec.layers.ClusterBlock.*;
 final class ClusterBlockKernel implements Kernel {
 
     private static final double INV_SQRT2 = 1.0 / Math.sqrt(2.0);
-    private static final double LN_TWO_OVER_SQRT_PI = Math.log(2.0 / Math.sqrt(Math.PI));
 
     private final ClusterBlock conf;
     private final long b, h, w, c;
@@ -58,8 +57,9 @@ final class ClusterBlockKernel implements Kernel {
         // units: fc1 and fc2 carry the 1/sqrt 2 factors inside their products, so with s = h / sqrt 2,
         // twiceCdf = 1 + erf(s) = 2 Phi(h) and s * twiceCdf = sqrt 2 * gelu(h).
         scaledHidden = Tensors.linear(y2, INV_SQRT2, p.get(FC1_W), p.get(FC1_B).mul(INV_SQRT2));
-        twiceCdf = Tensors.erf(scaledHidden).addi(1.0);
-        scaledGelu = scaledHidden.mul(twiceCdf);
+        INDArray[] cdfAndGelu = Gelu.forward(scaledHidden);
+        twiceCdf = cdfAndGelu[0];
+        scaledGelu = cdfAndGelu[1];
         mlp = Tensors.linear(scaledGelu, INV_SQRT2, p.get(FC2_W), p.get(FC2_B));
         return x2.addi(branch(Tensors.mulRowVector(mlp, p.get(LS2)), 1)).reshape(b, h, w, c);
     }
@@ -109,9 +109,7 @@ final class ClusterBlockKernel implements Kernel {
         // gelu'(h) = Phi(h) + h phi(h) = twiceCdf / 2 + s exp(-s^2) / sqrt(pi).
         INDArray halfDGelu = Tensors.linearBackward(dMlp, scaledGelu, INV_SQRT2, p.get(FC2_W), g.get(FC2_W),
                 g.get(FC2_B), 0.5);
-        // The constant rides inside the exponent: (2 / sqrt pi) exp(-s^2) = exp(ln(2 / sqrt pi) - s^2).
-        INDArray scaledDensity = Transforms.exp(scaledHidden.mul(scaledHidden).rsubi(LN_TWO_OVER_SQRT_PI), false);
-        INDArray dHidden = halfDGelu.muli(scaledDensity.muli(scaledHidden).addi(twiceCdf));
+        INDArray dHidden = Gelu.backward(halfDGelu, scaledHidden, twiceCdf);
         INDArray dy2 = Tensors.linearBackward(dHidden, y2, p.get(FC1_W), g.get(FC1_W), g.get(FC1_B), true);
         INDArray dx2 = dx3.addi(norm2.backward(dy2, p.get(NORM2_W), g.get(NORM2_W), g.get(NORM2_B)));
 
