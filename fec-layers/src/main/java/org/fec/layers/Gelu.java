@@ -57,7 +57,7 @@ final class Gelu {
         }
         INDArray onePlusErf = Nd4j.createUninitialized(DataType.FLOAT, s.shape());
         INDArray product = Nd4j.createUninitialized(DataType.FLOAT, s.shape());
-        FloatBuffer in = floats(own(s)), out1 = floats(onePlusErf), out2 = floats(product);
+        FloatBuffer in = floats(Tensors.standalone(s)), out1 = floats(onePlusErf), out2 = floats(product);
         forEachChunk(s.length(), (offset, len, a) -> {
             in.get(offset, a[0], 0, len);
             forwardChunk(a[0], a[3], a[4], len);
@@ -72,13 +72,14 @@ final class Gelu {
      * Written into dy when dy is a contiguous array of its own (as a product's result is), else into a copy.
      */
     static INDArray backward(INDArray dy, INDArray s, INDArray onePlusErf) {
-        dy = own(dy);
+        dy = Tensors.standalone(dy);
         if (dy.dataType() != DataType.FLOAT) {
             // The constant rides inside the exponent: (2 / sqrt pi) e^{-s^2} = e^{ln(2 / sqrt pi) - s^2}.
             INDArray density = Transforms.exp(s.mul(s).rsubi(LN_TWO_OVER_SQRT_PI), false);
             return dy.muli(density.muli(s).addi(onePlusErf));
         }
-        FloatBuffer grad = floats(dy), in = floats(own(s)), cdf = floats(own(onePlusErf));
+        FloatBuffer grad = floats(dy), in = floats(Tensors.standalone(s));
+        FloatBuffer cdf = floats(Tensors.standalone(onePlusErf));
         forEachChunk(s.length(), (offset, len, a) -> {
             grad.get(offset, a[0], 0, len);
             in.get(offset, a[1], 0, len);
@@ -116,13 +117,7 @@ final class Gelu {
         }
     }
 
-    /** a itself when it is a contiguous array that owns its whole buffer, else a contiguous copy. */
-    private static INDArray own(INDArray a) {
-        boolean whole = Tensors.isCContiguous(a) && a.offset() == 0 && a.data().length() == a.length();
-        return whole ? a : a.dup('c');
-    }
-
-    /** The buffer of an array {@link #own} accepted. */
+    /** The buffer of an array {@link Tensors#standalone} accepted. */
     private static FloatBuffer floats(INDArray a) {
         return a.data().asNioFloat();
     }

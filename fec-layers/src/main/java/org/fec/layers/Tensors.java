@@ -2,7 +2,6 @@ package org.fec.layers;
 
 import org.nd4j.linalg.api.blas.params.MMulTranspose;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastCopyOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
 import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
@@ -12,6 +11,8 @@ import org.nd4j.linalg.api.ops.impl.shape.OneHot;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Erf;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.stream.IntStream;
 
 /**
  * Eager ND4J building blocks of the native FEC engine, each with its hand-written backward pass.
@@ -135,20 +136,59 @@ final class Tensors {
 
     /**
      * Sums of rows by group: {@code out[k, j] = sum of rows[k, i] over the i with group[k, i] == j}, for rows
-     * [maps, n, d] and group [maps, n] (INT64, each in [0, m)), as [maps, m, d]. One scatter-add of the rows into
-     * their groups' rows: work in n * d, where a one-hot mask and its product cost n * m * d. Run with ND4J's
-     * locking flag, so one thread adds the rows in order (deterministic; the op's multithreaded mode races on
-     * repeated groups).
+     * [maps, n, d] and group [maps, n] (integers in [0, m)), as [maps, m, d]. Work in n * d, where a one-hot mask
+     * and its product cost n * m * d. A Java loop per map, the maps spread over the fork-join pool: libnd4j's
+     * scatter_add spends about 1 us per row and must run on one thread to add repeated groups in order. Each map
+     * adds its rows in order here too, so the sums are deterministic.
      */
     static INDArray groupRowSums(INDArray rows, INDArray group, long m) {
         long maps = rows.size(0), n = rows.size(1), d = rows.size(2);
-        INDArray sums = Nd4j.zeros(rows.dataType(), maps * m, d);
-        Nd4j.exec(DynamicCustomOp.builder("scatter_add")
-                .addInputs(sums, flatGroupIndex(group, m), contiguous(rows).reshape(maps * n, d))
-                .addOutputs(sums)
-                .addBooleanArguments(true)
-                .build());
-        return sums.reshape(maps, m, d);
+        if (maps * Math.max(n, m) * d > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("groupRowSums: rows " + java.util.Arrays.toString(rows.shape())
+                    + " exceed a Java array's index range");
+        }
+        long[] groups = standalone(group.castTo(DataType.INT64)).data().asLong();
+        INDArray in = standalone(rows);
+        INDArray sums = Nd4j.createUninitialized(rows.dataType(), maps, m, d);
+        int rowLength = (int) d, inSize = (int) (n * d), outSize = (int) (m * d);
+        IntStream.range(0, (int) maps).parallel().forEach(k -> {
+            if (rows.dataType() == DataType.FLOAT) {
+                float[] x = new float[inSize], acc = new float[outSize];
+                in.data().asNioFloat().get(k * inSize, x, 0, inSize);
+                for (int i = 0; i < n; i++) {
+                    int to = groupOf(groups, k * n + i, m) * rowLength, from = i * rowLength;
+                    for (int j = 0; j < rowLength; j++) {
+                        acc[to + j] += x[from + j];
+                    }
+                }
+                sums.data().asNioFloat().put(k * outSize, acc, 0, outSize);
+            } else {
+                double[] x = new double[inSize], acc = new double[outSize];
+                in.data().asNioDouble().get(k * inSize, x, 0, inSize);
+                for (int i = 0; i < n; i++) {
+                    int to = groupOf(groups, k * n + i, m) * rowLength, from = i * rowLength;
+                    for (int j = 0; j < rowLength; j++) {
+                        acc[to + j] += x[from + j];
+                    }
+                }
+                sums.data().asNioDouble().put(k * outSize, acc, 0, outSize);
+            }
+        });
+        return sums;
+    }
+
+    private static int groupOf(long[] groups, long index, long m) {
+        long g = groups[(int) index];
+        if (g < 0 || g >= m) {
+            throw new IllegalArgumentException("group index " + g + " at " + index + " is outside [0, " + m + ")");
+        }
+        return (int) g;
+    }
+
+    /** a itself when it is a C-order array that owns exactly its buffer (no offset, no gaps), else such a copy. */
+    static INDArray standalone(INDArray a) {
+        boolean whole = isCContiguous(a) && a.offset() == 0 && a.data().length() == a.length();
+        return whole ? a : a.dup('c');
     }
 
     /** Adjoint of {@link #groupRowSums}: every row receives its group's row, values [maps, m, d] to [maps, n, d]. */

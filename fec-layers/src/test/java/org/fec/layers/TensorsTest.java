@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The contiguity test the native engine relies on to skip copies, the bias-first linear product, and the group sums
- * and gathers of the ClusterPool.
+ * (in double and in float) and gathers of the ClusterPool.
  */
 class TensorsTest {
 
@@ -63,5 +63,32 @@ class TensorsTest {
         INDArray gathered = Tensors.groupRowsGather(perGroup, group);
         INDArray expectedGather = Tensors.bmm(oneHot, perGroup, false, false);
         assertTrue(expectedGather.equalsWithEps(gathered, 1e-12), () -> expectedGather + " vs " + gathered);
+    }
+
+    @Test
+    void floatGroupRowSumsAddInRowOrderAndRejectGroupsOutOfRange() {
+        long maps = 4, n = 300, m = 9, d = 33;
+        INDArray rows = Nd4j.rand(DataType.FLOAT, maps, n, d).subi(0.5);
+        INDArray group = Nd4j.rand(DataType.FLOAT, maps, n).muli(m).castTo(DataType.INT64);
+        INDArray sums = Tensors.groupRowSums(rows, group, m);
+        // Row by row in order, in float, as the sums promise.
+        for (int k = 0; k < maps; k++) {
+            float[][] expected = new float[(int) m][(int) d];
+            for (int i = 0; i < n; i++) {
+                int g = group.getInt(k, i);
+                for (int j = 0; j < d; j++) {
+                    expected[g][j] += rows.getFloat(k, i, j);
+                }
+            }
+            assertEquals(Nd4j.createFromArray(expected), sums.get(NDArrayIndex.point(k)), "map " + k);
+        }
+        // A view of the rows (here a permuted copy's permute back) gives the same sums.
+        INDArray view = rows.permute(1, 0, 2).dup('c').permute(1, 0, 2);
+        assertEquals(sums, Tensors.groupRowSums(view, group, m));
+
+        group.putScalar(new long[]{2, 17}, m);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Tensors.groupRowSums(rows, group, m));
+        assertTrue(e.getMessage().contains("outside [0, 9)"), e.getMessage());
     }
 }
