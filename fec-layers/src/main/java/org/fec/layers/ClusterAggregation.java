@@ -1,6 +1,5 @@
 package org.fec.layers;
 
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.factory.Nd4j;
@@ -27,9 +26,8 @@ final class ClusterAggregation {
 
     // Saved by forward for backward; G = batch * regions.
     private INDArray cos;            // [G, n, heads*M]
-    private INDArray sim;            // [G, n, heads*M]
     private INDArray members;        // [G, n, heads*M] one-hot per head: point i belongs to centre j of head h
-    private INDArray weighted;       // sim * members
+    private INDArray weighted;       // members * sim, sim = sigmoid(alpha cos + beta)
     private INDArray countPlusOne;   // [G, heads, M, 1]
     private INDArray meanY;          // [heads, G*M, C]
     private INDArray values;         // [heads, G*M, d]
@@ -61,13 +59,10 @@ final class ClusterAggregation {
      */
     INDArray forward(INDArray cos, double alpha, double beta, INDArray y, INDArray pooledY, INDArray wV, INDArray bV,
                      INDArray wP, INDArray bP) {
-        DataType dt = y.dataType();
-        long groups = inputRegions.maps();
         this.cos = cos;
-        sim = Tensors.sigmoidInPlace(cos.mul(alpha).addi(beta));
-        INDArray assignment = Nd4j.argMax(sim.reshape(groups, points, heads, m), 3);   // [G, n, heads]
-        members = Tensors.oneHot(assignment, (int) m, dt).reshape(groups, points, heads * m);
-        weighted = sim.mul(members);
+        INDArray[] membersAndWeights = HardAssignment.membersAndWeights(cos, (int) m, alpha, beta);
+        members = membersAndWeights[0];
+        weighted = membersAndWeights[1];
         values = centreValues(y, pooledY, wV, bV);
         wPerHead = Tensors.contiguous(wP.reshape(c, heads, d).permute(1, 0, 2));
         projected = fromHeads(Tensors.bmm(values, wPerHead, false, true), c);
@@ -116,8 +111,9 @@ final class ClusterAggregation {
         INDArray dY = inputRegions.merge(Tensors.bmm(members, dTotal.reshape(groups, heads * m, c), false, false));
         INDArray dPooledY = inputRegions.mergeCentres(dTotal.sum(1), proposalRows, proposalCols);
 
-        // weighted = sim * members, sim = sigmoid(alpha cos + beta)
-        INDArray dz = dWeighted.muli(members).muli(sim).muli(sim.rsub(1.0));
+        // weighted = sim * members, sim = sigmoid(alpha cos + beta): at the members sim' = sim (1 - sim), which is
+        // weighted (1 - weighted), and weighted (1 - weighted) is zero elsewhere.
+        INDArray dz = dWeighted.muli(weighted).muli(weighted.rsub(1.0));
         dAlpha.assign(dz.mul(cos).sumNumber());
         dBeta.assign(dz.sumNumber());
         return new INDArray[]{dz.muli(alpha), dY, dPooledY};
