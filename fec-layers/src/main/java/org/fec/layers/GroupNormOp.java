@@ -13,6 +13,8 @@ import java.util.stream.IntStream;
  */
 final class GroupNormOp {
 
+    private static final int BLOCK = 256;
+
     private final long batch;
     private INDArray normed;      // [rows, C]
     private INDArray invStd;      // [batch, 1]
@@ -40,8 +42,7 @@ final class GroupNormOp {
     /**
      * The float forward pass as Java loops, one sample per fork-join task: libnd4j took six passes over the rows
      * (mean, centring, norm, scaling, affine scale and shift), here three over a sample held in a heap array. The
-     * loops run over channels inside rows, so HotSpot compiles them to SIMD instructions; the statistics add
-     * per-channel float sums in double.
+     * loops run over channels inside rows, so HotSpot compiles them to SIMD instructions.
      */
     private INDArray forwardFloat(INDArray x, INDArray gamma, INDArray beta) {
         int rows = (int) x.size(0), c = (int) x.size(1), points = (int) (rows / batch), size = points * c;
@@ -51,22 +52,11 @@ final class GroupNormOp {
         float[] scales = new float[(int) batch];
         INDArray out = Nd4j.createUninitialized(DataType.FLOAT, rows, c);
         IntStream.range(0, (int) batch).parallel().forEach(sample -> {
-            float[] v = new float[size], channelSums = new float[c];
+            float[] v = new float[size];
             in.data().asNioFloat().get(sample * size, v, 0, size);
-            for (int p = 0; p < points; p++) {
-                for (int k = 0; k < c; k++) {
-                    channelSums[k] += v[p * c + k];
-                }
-            }
-            float mean = (float) (sumOf(channelSums) / size);
-            java.util.Arrays.fill(channelSums, 0f);
-            for (int p = 0; p < points; p++) {
-                for (int k = 0; k < c; k++) {
-                    float centred = v[p * c + k] - mean;
-                    channelSums[k] += centred * centred;
-                }
-            }
-            float scale = (float) (1.0 / Math.sqrt(sumOf(channelSums) / size + FecOps.GROUP_NORM_EPS));
+            float mean = (float) (sumAround(v, points, c, 0f, false) / size);
+            float scale = (float) (1.0 / Math.sqrt(sumAround(v, points, c, mean, true) / size
+                    + FecOps.GROUP_NORM_EPS));
             float[] y = new float[size];
             for (int p = 0; p < points; p++) {
                 for (int k = 0; k < c; k++) {
@@ -83,12 +73,33 @@ final class GroupNormOp {
         return out;
     }
 
-    private static double sumOf(float[] values) {
-        double sum = 0;
-        for (float value : values) {
-            sum += value;
+    /**
+     * Sum of {@code v - shift} (or of its squares) over points x channels. Per-channel float sums over blocks of
+     * {@link #BLOCK} points, added up in double: the float error stays that of a 256-term sum at any map size.
+     */
+    private static double sumAround(float[] v, int points, int c, float shift, boolean squares) {
+        double total = 0;
+        float[] partial = new float[c];
+        for (int start = 0; start < points; start += BLOCK) {
+            java.util.Arrays.fill(partial, 0f);
+            int end = Math.min(points, start + BLOCK);
+            for (int p = start; p < end; p++) {
+                if (squares) {                                   // two plain loops, each vectorised
+                    for (int k = 0; k < c; k++) {
+                        float t = v[p * c + k] - shift;
+                        partial[k] += t * t;
+                    }
+                } else {
+                    for (int k = 0; k < c; k++) {
+                        partial[k] += v[p * c + k] - shift;
+                    }
+                }
+            }
+            for (float value : partial) {
+                total += value;
+            }
         }
-        return sum;
+        return total;
     }
 
     /** Writes d gamma and d beta into the gradient views and returns dx. */
