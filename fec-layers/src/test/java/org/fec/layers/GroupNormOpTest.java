@@ -41,6 +41,19 @@ class GroupNormOpTest {
     }
 
     @Test
+    void floatStatisticsStayAccurateOnLargeMapsFarFromZero() {
+        long batch = 2, points = 20000, c = 8;                          // 78 blocks of 256 points per sample
+        INDArray x = Nd4j.randn(DataType.DOUBLE, batch * points, c).muli(0.1).addi(100.0).castTo(DataType.FLOAT)
+                .castTo(DataType.DOUBLE);                                  // exactly representable in float
+        INDArray gamma = Nd4j.ones(DataType.DOUBLE, c), beta = Nd4j.zeros(DataType.DOUBLE, c);
+        INDArray expected = new GroupNormOp(batch).forward(x, gamma, beta);
+        INDArray actual = new GroupNormOp(batch).forward(x.castTo(DataType.FLOAT), gamma.castTo(DataType.FLOAT),
+                beta.castTo(DataType.FLOAT));
+        // Centring at 100 in float costs 100's rounding (8e-6) over std 0.1: about 1e-4 of error is inherent.
+        assertClose(expected, actual, 3e-4, "output on a 20000-point map at mean 100, std 0.1");
+    }
+
+    @Test
     void floatInputViewIsNormalisedInItsLogicalOrder() {
         INDArray x = Nd4j.randn(DataType.FLOAT, 8, 20);
         INDArray gamma = Nd4j.ones(DataType.FLOAT, 8), beta = Nd4j.zeros(DataType.FLOAT, 8);
