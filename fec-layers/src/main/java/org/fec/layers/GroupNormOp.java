@@ -104,6 +104,10 @@ final class GroupNormOp {
 
     /** Writes d gamma and d beta into the gradient views and returns dx. */
     INDArray backward(INDArray dy, INDArray gamma, INDArray dGamma, INDArray dBeta) {
+        if (dy.dataType() == DataType.FLOAT && normed.dataType() == DataType.FLOAT
+                && dy.length() <= Integer.MAX_VALUE) {
+            return backwardFloat(dy, gamma, dGamma, dBeta);
+        }
         dy = Tensors.contiguous(dy);
         long rows = dy.size(0), c = dy.size(1), perSampleCount = rows / batch * c;
         // Per-sample channel sums of dy and of dy * normed give both the affine gradients (summed over samples)
@@ -120,6 +124,76 @@ final class GroupNormOp {
         INDArray n = normed.reshape(batch, perSampleCount);
         INDArray dx = Tensors.mulRowVector(dy, gamma).reshape(batch, perSampleCount);
         return dx.subiColumnVector(meanD).subi(n.mul(meanDn)).muliColumnVector(invStd).reshape(rows, c);
+    }
+
+    /**
+     * The float backward pass as Java loops, one sample per fork-join task: per-channel sums of dy and dy * normed
+     * in one pass, dx in a second (libnd4j took about eight). The affine gradients add the samples' channel sums in
+     * sample order.
+     */
+    private INDArray backwardFloat(INDArray dy, INDArray gamma, INDArray dGamma, INDArray dBeta) {
+        int rows = (int) dy.size(0), c = (int) dy.size(1), points = (int) (rows / batch), size = points * c;
+        INDArray gradient = Tensors.standalone(dy), saved = Tensors.standalone(normed);
+        float[] g = gamma.castTo(DataType.FLOAT).toFloatVector(), scales = invStd.toFloatVector();
+        double[][] dySums = new double[(int) batch][c], dyNormedSums = new double[(int) batch][c];
+        INDArray dx = Nd4j.createUninitialized(DataType.FLOAT, rows, c);
+        IntStream.range(0, (int) batch).parallel().forEach(sample -> {
+            float[] d = new float[size], n = new float[size];
+            gradient.data().asNioFloat().get(sample * size, d, 0, size);
+            saved.data().asNioFloat().get(sample * size, n, 0, size);
+            addChannelSums(d, null, points, c, dySums[sample]);
+            addChannelSums(d, n, points, c, dyNormedSums[sample]);
+            double meanD = 0, meanDn = 0;
+            for (int k = 0; k < c; k++) {
+                meanD += g[k] * dySums[sample][k];
+                meanDn += g[k] * dyNormedSums[sample][k];
+            }
+            // dx = invStd * (dy * gamma - mean(dy * gamma) - normed * mean(dy * gamma * normed))
+            float md = (float) (meanD / size), mdn = (float) (meanDn / size), scale = scales[sample];
+            for (int p = 0; p < points; p++) {
+                for (int k = 0; k < c; k++) {
+                    int i = p * c + k;
+                    d[i] = (d[i] * g[k] - md - n[i] * mdn) * scale;
+                }
+            }
+            dx.data().asNioFloat().put(sample * size, d, 0, size);
+        });
+        double[] gammaGradient = new double[c], betaGradient = new double[c];
+        for (int sample = 0; sample < batch; sample++) {
+            for (int k = 0; k < c; k++) {
+                gammaGradient[k] += dyNormedSums[sample][k];
+                betaGradient[k] += dySums[sample][k];
+            }
+        }
+        dGamma.assign(Nd4j.createFromArray(gammaGradient).castTo(DataType.FLOAT).reshape(dGamma.shape()));
+        dBeta.assign(Nd4j.createFromArray(betaGradient).castTo(DataType.FLOAT).reshape(dBeta.shape()));
+        return dx;
+    }
+
+    /**
+     * Adds to totals[k] the sum over points of {@code v[p, k]} (times {@code w[p, k]} unless w is null), as float
+     * sums over blocks of {@link #BLOCK} points added up in double.
+     */
+    private static void addChannelSums(float[] v, float[] w, int points, int c, double[] totals) {
+        float[] partial = new float[c];
+        for (int start = 0; start < points; start += BLOCK) {
+            java.util.Arrays.fill(partial, 0f);
+            int end = Math.min(points, start + BLOCK);
+            for (int p = start; p < end; p++) {
+                if (w == null) {                                  // two plain loops, each vectorised
+                    for (int k = 0; k < c; k++) {
+                        partial[k] += v[p * c + k];
+                    }
+                } else {
+                    for (int k = 0; k < c; k++) {
+                        partial[k] += v[p * c + k] * w[p * c + k];
+                    }
+                }
+            }
+            for (int k = 0; k < c; k++) {
+                totals[k] += partial[k];
+            }
+        }
     }
 
     /** Per-sample sums of the rows of m [batch * points, C]: [batch, C], one product with ones [batch, 1, points]. */

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * GroupNorm's float forward pass (Java loops) against the double one (ND4J ops, which the gradient checks and the
+ * GroupNorm's float passes (Java loops) against the double ones (ND4J ops, which the gradient checks and the
  * float64 parity tests cover), forward and through the backward pass that reads what forward kept.
  */
 class GroupNormOpTest {
@@ -35,9 +35,9 @@ class GroupNormOpTest {
         assertClose(expected, actual, 2e-6, "output");
         INDArray dGamma = Nd4j.zeros(DataType.FLOAT, c), dBeta = Nd4j.zeros(DataType.FLOAT, c);
         INDArray dx = loops.backward(dy.castTo(DataType.FLOAT), gamma.castTo(DataType.FLOAT), dGamma, dBeta);
-        assertClose(dxExpected, dx, 2e-3, "dx (the quiet sample's 1 / std is about 30)");
-        assertClose(dGammaExpected, dGamma, 2e-4, "d gamma");
-        assertClose(dBetaExpected, dBeta, 2e-4, "d beta");
+        assertClose(dxExpected, dx, 1e-4, "dx (the quiet sample's 1 / std is about 30)");
+        assertClose(dGammaExpected, dGamma, 2e-5, "d gamma");
+        assertClose(dBetaExpected, dBeta, 2e-5, "d beta");
     }
 
     @Test
