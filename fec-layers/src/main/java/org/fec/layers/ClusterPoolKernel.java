@@ -57,8 +57,8 @@ final class ClusterPoolKernel implements Kernel {
         assigned = Nd4j.argMax(cos, 2);                                                // [maps, n]
         // Each centre's value is the average of v over its members and itself. v is a 1x1 projection of x, so that
         // is the same average of x, projected once per centre instead of once per point. Member sums and, through
-        // a column of ones, member counts come from one ordered scatter-add (M = n/4 here: a one-hot [maps, n, M]
-        // mask and its product would cost M times as much).
+        // a column of ones, member counts come from one pass of ordered group sums (M = n/4 here: a one-hot
+        // [maps, n, M] mask and its product would cost M times as much).
         INDArray sums = Tensors.groupRowSums(Tensors.withOnesColumn(xMaps), assigned, m);   // [maps, M, C + 1]
         countPlusOne = sums.get(all(), all(), NDArrayIndex.interval(c, c + 1)).add(1.0);   // [maps, M, 1]
         meanX = sums.get(all(), all(), NDArrayIndex.interval(0, c)).add(pooledX).divi(countPlusOne)

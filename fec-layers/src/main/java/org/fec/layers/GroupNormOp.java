@@ -41,7 +41,7 @@ final class GroupNormOp {
 
     /**
      * The float forward pass as Java loops, one sample per fork-join task: libnd4j took six passes over the rows
-     * (mean, centring, norm, scaling, affine scale and shift), here three over a sample held in a heap array. The
+     * (mean, centring, norm, scaling, affine scale and shift), here four over a sample held in a heap array (the last three in cache). The
      * loops run over channels inside rows, so HotSpot compiles them to SIMD instructions.
      */
     private INDArray forwardFloat(INDArray x, INDArray gamma, INDArray beta) {
@@ -54,13 +54,18 @@ final class GroupNormOp {
         IntStream.range(0, (int) batch).parallel().forEach(sample -> {
             float[] v = new float[size];
             in.data().asNioFloat().get(sample * size, v, 0, size);
-            float mean = (float) (sumAround(v, points, c, 0f, false) / size);
-            float scale = (float) (1.0 / Math.sqrt(sumAround(v, points, c, mean, true) / size
-                    + FecOps.GROUP_NORM_EPS));
+            double[] sums = new double[c], squares = new double[c];
+            addChannelSums(v, null, points, c, sums);
+            float mean = (float) (sumOf(sums) / size);
+            for (int i = 0; i < size; i++) {
+                v[i] -= mean;                                    // centred in place (the sample sits in cache)
+            }
+            addChannelSums(v, v, points, c, squares);
+            float scale = (float) (1.0 / Math.sqrt(sumOf(squares) / size + FecOps.GROUP_NORM_EPS));
             float[] y = new float[size];
             for (int p = 0; p < points; p++) {
                 for (int k = 0; k < c; k++) {
-                    float n = (v[p * c + k] - mean) * scale;
+                    float n = v[p * c + k] * scale;
                     v[p * c + k] = n;
                     y[p * c + k] = n * g[k] + b[k];
                 }
@@ -73,33 +78,12 @@ final class GroupNormOp {
         return out;
     }
 
-    /**
-     * Sum of {@code v - shift} (or of its squares) over points x channels. Per-channel float sums over blocks of
-     * {@link #BLOCK} points, added up in double: the float error stays that of a 256-term sum at any map size.
-     */
-    private static double sumAround(float[] v, int points, int c, float shift, boolean squares) {
-        double total = 0;
-        float[] partial = new float[c];
-        for (int start = 0; start < points; start += BLOCK) {
-            java.util.Arrays.fill(partial, 0f);
-            int end = Math.min(points, start + BLOCK);
-            for (int p = start; p < end; p++) {
-                if (squares) {                                   // two plain loops, each vectorised
-                    for (int k = 0; k < c; k++) {
-                        float t = v[p * c + k] - shift;
-                        partial[k] += t * t;
-                    }
-                } else {
-                    for (int k = 0; k < c; k++) {
-                        partial[k] += v[p * c + k] - shift;
-                    }
-                }
-            }
-            for (float value : partial) {
-                total += value;
-            }
+    private static double sumOf(double[] values) {
+        double sum = 0;
+        for (double value : values) {
+            sum += value;
         }
-        return total;
+        return sum;
     }
 
     /** Writes d gamma and d beta into the gradient views and returns dx. */
