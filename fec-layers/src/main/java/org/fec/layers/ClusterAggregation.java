@@ -3,8 +3,6 @@ package org.fec.layers;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.INDArrayIndex;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The Cluster mixer from the similarities on, with its backward pass: hard assignment, aggregation of the values
@@ -15,9 +13,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *   the same average of y, projected once per centre: {@code ((sum of the members' y + pooled y) / (members + 1))
  *   W_v^T + b_v}, head by head. So v is never computed per point;</li>
  *   <li>the output {@code (dispatched values) W_p^T + b_p} is {@code sum over heads of weighted assignment x
- *   (values_h W_p,h^T) + b_p}: the centres are projected first and one product per region dispatches them straight
- *   into output rows, without splitting or merging heads.</li>
+ *   (values_h W_p,h^T) + b_p}: the centres are projected first and dispatched straight into output rows, without
+ *   splitting or merging heads.</li>
  * </ul>
+ * The sums over members and the dispatch are products with the hard assignment ({@link Assignment}).
  */
 final class ClusterAggregation {
 
@@ -25,9 +24,7 @@ final class ClusterAggregation {
     private final long heads, points, m, c, d, proposalRows, proposalCols;
 
     // Saved by forward for backward; G = batch * regions.
-    private INDArray cos;            // [G, n, heads*M]
-    private INDArray members;        // [G, n, heads*M] one-hot per head: point i belongs to centre j of head h
-    private INDArray weighted;       // members * sim, sim = sigmoid(alpha cos + beta)
+    private Assignment assignment;   // every point's centre under every head, and sim = sigmoid(alpha cos + beta)
     private INDArray countPlusOne;   // [G, heads, M, 1]
     private INDArray meanY;          // [heads, G*M, C]
     private INDArray values;         // [heads, G*M, d]
@@ -59,25 +56,19 @@ final class ClusterAggregation {
      */
     INDArray forward(INDArray cos, double alpha, double beta, INDArray y, INDArray pooledY, INDArray wV, INDArray bV,
                      INDArray wP, INDArray bP) {
-        this.cos = cos;
-        INDArray[] membersAndWeights = HardAssignment.membersAndWeights(cos, (int) m, alpha, beta);
-        members = membersAndWeights[0];
-        weighted = membersAndWeights[1];
+        assignment = Assignment.of(cos, (int) m, alpha, beta);
         values = centreValues(y, pooledY, wV, bV);
         wPerHead = Tensors.contiguous(wP.reshape(c, heads, d).permute(1, 0, 2));
         projected = fromHeads(Tensors.bmm(values, wPerHead, false, true), c);
-        INDArray out = inputRegions.merge(Tensors.bmm(weighted, projected, false, false));
+        INDArray out = inputRegions.merge(assignment.pointSums(projected, true));
         return out.addiRowVector(bP.reshape(c));
     }
 
     /** Average of y over each centre's members and the centre itself, projected: [heads, G*M, d]. */
     private INDArray centreValues(INDArray y, INDArray pooledY, INDArray wV, INDArray bV) {
         long groups = inputRegions.maps();
-        // Member sums of every head's centres and, through the ones, their member counts: one product per region.
-        INDArray withOnes = Tensors.withOnesColumn(inputRegions.split(y));                     // [G, n, C + 1]
-        INDArray sums = Tensors.bmm(members, withOnes, true, false).reshape(groups, heads, m, c + 1);
-        countPlusOne = sums.get(all(), all(), all(), NDArrayIndex.interval(c, c + 1)).add(1.0);
-        INDArray total = sums.get(all(), all(), all(), NDArrayIndex.interval(0, c)).dup('c');
+        INDArray total = assignment.centreSums(inputRegions.split(y), false).reshape(groups, heads, m, c);
+        countPlusOne = assignment.memberCounts().reshape(groups, heads, m, 1).addi(1.0);
         INDArray pooled = inputRegions.splitCentres(pooledY, proposalRows, proposalCols);      // [G, M, C]
         Nd4j.exec(new BroadcastAddOp(total, pooled, total, 0, 2, 3));
         meanY = toHeads(total.divi(countPlusOne), c);
@@ -97,8 +88,7 @@ final class ClusterAggregation {
         long groups = inputRegions.maps();
         dBp.assign(Tensors.columnSums(dOut).reshape(dBp.shape()));
         INDArray dOutRegions = inputRegions.split(dOut);                              // [G, n, C]
-        INDArray dPerHead = toHeads(Tensors.bmm(weighted, dOutRegions, true, false), c);   // [heads, G*M, C]
-        INDArray dWeighted = Tensors.bmm(dOutRegions, projected, false, true);       // [G, n, heads*M]
+        INDArray dPerHead = toHeads(assignment.centreSums(dOutRegions, true), c);      // [heads, G*M, C]
         dWp.assign(Tensors.contiguous(Tensors.bmm(dPerHead, values, true, false).permute(1, 0, 2))
                 .reshape(dWp.shape()));
         INDArray dValues = Tensors.bmm(dPerHead, wPerHead, false, false);             // [heads, G*M, d]
@@ -108,15 +98,13 @@ final class ClusterAggregation {
         dWv.assign(Tensors.bmm(dValues, meanY, true, false).reshape(dWv.shape()));
         INDArray dTotal = fromHeads(Tensors.bmm(dValues, wV.reshape(heads, d, c), false, false), c)
                 .reshape(groups, heads, m, c).divi(countPlusOne);
-        INDArray dY = inputRegions.merge(Tensors.bmm(members, dTotal.reshape(groups, heads * m, c), false, false));
+        INDArray dY = inputRegions.merge(assignment.pointSums(dTotal.reshape(groups, heads * m, c), false));
         INDArray dPooledY = inputRegions.mergeCentres(dTotal.sum(1), proposalRows, proposalCols);
 
-        // weighted = sim * members, sim = sigmoid(alpha cos + beta): at the members sim' = sim (1 - sim), which is
-        // weighted (1 - weighted), and weighted (1 - weighted) is zero elsewhere.
-        INDArray dz = dWeighted.muli(weighted).muli(weighted.rsub(1.0));
-        dAlpha.assign(dz.mul(cos).sumNumber());
-        dBeta.assign(dz.sumNumber());
-        return new INDArray[]{dz.muli(alpha), dY, dPooledY};
+        Assignment.SimilarityGradient similarity = assignment.similarityGradient(dOutRegions, projected, alpha);
+        dAlpha.assign(similarity.dAlpha());
+        dBeta.assign(similarity.dBeta());
+        return new INDArray[]{similarity.dCos(), dY, dPooledY};
     }
 
     /** [G, heads, M, k] (any view of that shape, e.g. [G, heads*M, k]) to per-head rows [heads, G*M, k]. */
@@ -131,9 +119,5 @@ final class ClusterAggregation {
         long groups = inputRegions.maps();
         return Tensors.contiguous(perHead.reshape(heads, groups, m, k).permute(1, 0, 2, 3))
                 .reshape(groups, heads * m, k);
-    }
-
-    private static INDArrayIndex all() {
-        return NDArrayIndex.all();
     }
 }

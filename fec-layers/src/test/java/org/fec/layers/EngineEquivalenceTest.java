@@ -62,4 +62,30 @@ class EngineEquivalenceTest {
             assertTrue(diff <= 1e-9 * scale, k + ": native differs from SameDiff by " + diff + " (scale " + scale + ")");
         }
     }
+
+    /**
+     * The float engine (Java loops for GELU, GroupNorm and the hard assignment's products, where double keeps ND4J's
+     * ops) computes the double engine's activations and gradients, to float precision.
+     */
+    @org.junit.jupiter.api.Test
+    void floatEngineMatchesDoubleEngine() {
+        ComputationGraph exact = TinyGraphs.tiny(DataType.DOUBLE, 0, 5);
+        ComputationGraph single = TinyGraphs.tiny(DataType.FLOAT, 0, 5);
+        single.setParams(exact.params().castTo(DataType.FLOAT));
+        Nd4j.getRandom().setSeed(11);
+        INDArray x = Nd4j.randn(DataType.DOUBLE, 2, 3, 32, 32);
+        INDArray y = Nd4j.zeros(DataType.DOUBLE, 2, 3);
+        y.putScalar(0, 1, 1.0);
+        y.putScalar(1, 0, 1.0);
+        Map<String, INDArray> expected = run(exact, x, y, FecLayerRuntime.Engine.NATIVE);
+        Map<String, INDArray> actual = run(single, x.castTo(DataType.FLOAT), y.castTo(DataType.FLOAT),
+                FecLayerRuntime.Engine.NATIVE);
+        assertEquals(expected.keySet(), actual.keySet());
+        for (String k : expected.keySet()) {
+            assertEquals(DataType.FLOAT, actual.get(k).dataType(), k);
+            double scale = Math.max(1e-6, expected.get(k).amaxNumber().doubleValue());
+            double diff = expected.get(k).sub(actual.get(k).castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
+            assertTrue(diff <= 1e-4 * scale, k + ": float differs from double by " + diff + " (scale " + scale + ")");
+        }
+    }
 }
