@@ -25,6 +25,7 @@ final class ClusterBlockKernel implements Kernel {
     private INDArray y1, pooledY, fUnit, cUnit, fNorms, cNorms, fUnitRegions, centreBlocks, mixed, y2, scaledHidden,
             twiceCdf, scaledGelu, mlp;
     private INDArray[] drops;
+    private boolean keepForBackward = true;
 
     ClusterBlockKernel(ClusterBlock conf, long[] shape, org.nd4j.linalg.api.buffer.DataType dt) {
         this.conf = conf;
@@ -43,23 +44,33 @@ final class ClusterBlockKernel implements Kernel {
     }
 
     @Override
+    public INDArray infer(INDArray input, Map<String, INDArray> p) {
+        keepForBackward = false;
+        return forward(input, p, new INDArray[0]);
+    }
+
+    @Override
     public INDArray forward(INDArray input, Map<String, INDArray> p, INDArray[] dropPaths) {
         drops = dropPaths;
         INDArray x = Tensors.contiguous(input).reshape(b * h * w, c);
-        norm1 = new GroupNormOp(b);
+        norm1 = new GroupNormOp(b, keepForBackward);
         y1 = norm1.forward(x, p.get(NORM1_W), p.get(NORM1_B));
         mixed = mixerForward(y1, p);
         INDArray x2 = x.add(branch(Tensors.mulRowVector(mixed, p.get(LS1)), 0));
 
-        norm2 = new GroupNormOp(b);
+        norm2 = new GroupNormOp(b, keepForBackward);
         y2 = norm2.forward(x2, p.get(NORM2_W), p.get(NORM2_B));
         // Exact GELU, gelu(h) = h Phi(h) with Phi(h) = (1 + erf(h / sqrt 2)) / 2, in three passes over the hidden
         // units: fc1 and fc2 carry the 1/sqrt 2 factors inside their products, so with s = h / sqrt 2,
         // twiceCdf = 1 + erf(s) = 2 Phi(h) and s * twiceCdf = sqrt 2 * gelu(h).
         scaledHidden = Tensors.linear(y2, INV_SQRT2, p.get(FC1_W), p.get(FC1_B).mul(INV_SQRT2));
-        INDArray[] cdfAndGelu = Gelu.forward(scaledHidden);
-        twiceCdf = cdfAndGelu[0];
-        scaledGelu = cdfAndGelu[1];
+        if (keepForBackward) {
+            INDArray[] cdfAndGelu = Gelu.forward(scaledHidden);
+            twiceCdf = cdfAndGelu[0];
+            scaledGelu = cdfAndGelu[1];
+        } else {
+            scaledGelu = Gelu.forwardInPlace(scaledHidden);        // inference: no 1 + erf(s) kept, no new array
+        }
         mlp = Tensors.linear(scaledGelu, INV_SQRT2, p.get(FC2_W), p.get(FC2_B));
         return x2.addi(branch(Tensors.mulRowVector(mlp, p.get(LS2)), 1)).reshape(b, h, w, c);
     }
@@ -100,6 +111,9 @@ final class ClusterBlockKernel implements Kernel {
 
     @Override
     public INDArray backward(INDArray epsilon, Map<String, INDArray> p, Map<String, INDArray> g) {
+        if (!keepForBackward) {
+            throw new IllegalStateException("ClusterBlock backward pass after an inference-only forward pass");
+        }
         INDArray dx3 = epsilon.dup('c').reshape(b * h * w, c);
         // x3 = x2 + ls2 * mlp
         INDArray dBranch2 = branch(dx3.dup(), 1);

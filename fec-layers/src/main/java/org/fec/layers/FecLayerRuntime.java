@@ -146,7 +146,8 @@ public class FecLayerRuntime extends SameDiffLayer {
         }
         trainingPass = null;
         trainingPassInput = null;
-        INDArray out = pass.forward(in, paramTable, nativeDropMasks(in.size(0), false));
+        nativeDropMasks(in.size(0), false);
+        INDArray out = pass.infer(in, paramTable);
         return workspaceMgr.leverageTo(ArrayType.ACTIVATIONS, out);
     }
 

@@ -68,6 +68,21 @@ final class Gelu {
         return new INDArray[] {onePlusErf, product};
     }
 
+    /** {@code s (1 + erf(s))} alone, written over s when s is a contiguous array of its own (else into a copy). */
+    static INDArray forwardInPlace(INDArray s) {
+        s = Tensors.standalone(s);
+        if (!inJava(s)) {
+            return s.muli(Tensors.erf(s).addi(1.0));
+        }
+        FloatBuffer values = floats(s);
+        forEachChunk(s.length(), (offset, len, a) -> {
+            values.get(offset, a[0], 0, len);
+            forwardChunk(a[0], a[3], a[4], len);
+            values.put(offset, a[4], 0, len);
+        });
+        return s;
+    }
+
     /**
      * {@code dy (1 + erf(s) + (2 / sqrt pi) s e^{-s^2})}, the gradient through s (1 + erf(s)) / 2 of dy's double.
      * Written into dy when dy is a contiguous array of its own (as a product's result is), else into a copy.

@@ -16,11 +16,18 @@ final class GroupNormOp {
     private static final int BLOCK = 256;
 
     private final long batch;
+    private final boolean keepForBackward;
     private INDArray normed;      // [rows, C]
     private INDArray invStd;      // [batch, 1]
 
     GroupNormOp(long batch) {
+        this(batch, true);
+    }
+
+    /** @param keepForBackward false when no backward pass follows (inference): the normalised rows are not kept */
+    GroupNormOp(long batch, boolean keepForBackward) {
         this.batch = batch;
+        this.keepForBackward = keepForBackward;
     }
 
     INDArray forward(INDArray x, INDArray gamma, INDArray beta) {
@@ -48,7 +55,7 @@ final class GroupNormOp {
         int rows = (int) x.size(0), c = (int) x.size(1), points = (int) (rows / batch), size = points * c;
         INDArray in = Tensors.standalone(x);
         float[] g = gamma.castTo(DataType.FLOAT).toFloatVector(), b = beta.castTo(DataType.FLOAT).toFloatVector();
-        normed = Nd4j.createUninitialized(DataType.FLOAT, rows, c);
+        normed = keepForBackward ? Nd4j.createUninitialized(DataType.FLOAT, rows, c) : null;
         float[] scales = new float[(int) batch];
         INDArray out = Nd4j.createUninitialized(DataType.FLOAT, rows, c);
         IntStream.range(0, (int) batch).parallel().forEach(sample -> {
@@ -70,7 +77,9 @@ final class GroupNormOp {
                     y[p * c + k] = n * g[k] + b[k];
                 }
             }
-            normed.data().asNioFloat().put(sample * size, v, 0, size);
+            if (normed != null) {
+                normed.data().asNioFloat().put(sample * size, v, 0, size);
+            }
             out.data().asNioFloat().put(sample * size, y, 0, size);
             scales[sample] = scale;
         });
@@ -88,6 +97,9 @@ final class GroupNormOp {
 
     /** Writes d gamma and d beta into the gradient views and returns dx. */
     INDArray backward(INDArray dy, INDArray gamma, INDArray dGamma, INDArray dBeta) {
+        if (normed == null) {
+            throw new IllegalStateException("GroupNorm backward pass without a forward pass that kept its state");
+        }
         if (dy.dataType() == DataType.FLOAT && normed.dataType() == DataType.FLOAT
                 && dy.length() <= Integer.MAX_VALUE) {
             return backwardFloat(dy, gamma, dGamma, dBeta);

@@ -17,6 +17,14 @@ interface Kernel {
      */
     INDArray forward(INDArray input, Map<String, INDArray> params, INDArray[] dropPaths);
 
+    /**
+     * The forward pass in inference (no stochastic depth) when no backward pass follows: kernels may then skip
+     * what only the backward pass reads.
+     */
+    default INDArray infer(INDArray input, Map<String, INDArray> params) {
+        return forward(input, params, new INDArray[0]);
+    }
+
     /** Writes the parameter gradients into {@code grads} (views) and returns the gradient of the input. */
     INDArray backward(INDArray epsilon, Map<String, INDArray> params, Map<String, INDArray> grads);
 }

@@ -45,6 +45,22 @@ class GeluTest {
     }
 
     @Test
+    void inPlaceForwardWritesTheProductOverItsInput() {
+        for (DataType type : new DataType[]{DataType.FLOAT, DataType.DOUBLE}) {
+            INDArray s = grid().castTo(type);
+            INDArray expected = Gelu.forward(s)[1];
+            INDArray actual = Gelu.forwardInPlace(s);
+            assertSame(s, actual, "a contiguous array of its own is overwritten, " + type);
+            assertEquals(expected, actual, type.toString());
+        }
+        INDArray base = Nd4j.rand(DataType.FLOAT, 40, 30).subi(0.5).muli(6.0);
+        INDArray before = base.dup();
+        INDArray fromView = Gelu.forwardInPlace(base.transpose());
+        assertEquals(Gelu.forward(before.transpose().dup('c'))[1], fromView);
+        assertEquals(before, base, "a view is read, not overwritten");
+    }
+
+    @Test
     void floatBackwardMatchesDoubleDerivativeAcrossChunkEdges() {
         INDArray s = grid();
         INDArray dy = Nd4j.rand(DataType.DOUBLE, s.shape()).subi(0.5).muli(4.0);
