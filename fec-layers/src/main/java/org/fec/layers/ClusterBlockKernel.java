@@ -1,7 +1,6 @@
 package org.fec.layers;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.Map;
 
@@ -22,7 +21,8 @@ final class ClusterBlockKernel implements Kernel {
 
     // Saved by forward for backward.
     private GroupNormOp norm1, norm2;
-    private INDArray y1, pooledY, fUnit, cUnit, fNorms, cNorms, fUnitRegions, centreBlocks, mixed, y2, scaledHidden,
+    private UnitRows fUnit, cUnit;
+    private INDArray y1, pooledY, fUnitRegions, centreBlocks, mixed, y2, scaledHidden,
             twiceCdf, scaledGelu, mlp;
     private INDArray[] drops;
     private boolean keepForBackward = true;
@@ -83,22 +83,14 @@ final class ClusterBlockKernel implements Kernel {
         pooledY = regions.poolRows(y, proposalRows, proposalCols);                // [B * centres, C]
         INDArray centres = regions.splitCentres(Tensors.linear(pooledY, p.get(F_W), p.get(F_B)), proposalRows,
                 proposalCols);                                                     // [maps, M, d]
-        fNorms = clampedNorms(fRows);                                              // [rows, heads, 1]
-        cNorms = clampedNorms(centres);
-        fUnit = fRows.div(fNorms);
-        cUnit = centres.div(cNorms);
+        fUnit = UnitRows.of(fRows);                                                // [rows, heads, d]
+        cUnit = UnitRows.of(centres);                                              // [maps, M, d]
         // Similarities of every head on the region rows [B*R, n, heads*M], through block-diagonal centres.
-        fUnitRegions = allHeadRegions.split(fUnit.reshape(rows, heads * d));
-        centreBlocks = headBlocks.blockDiagonal(cUnit);
+        fUnitRegions = allHeadRegions.split(fUnit.unit.reshape(rows, heads * d));
+        centreBlocks = headBlocks.blockDiagonal(cUnit.unit);
         INDArray cos = Tensors.bmm(fUnitRegions, centreBlocks, false, false);
         return aggregation.forward(cos, p.get(ALPHA).getDouble(0), p.get(BETA).getDouble(0), y, pooledY,
                 p.get(V_W), p.get(V_B), p.get(PROJ_W), p.get(PROJ_B));
-    }
-
-    /** ||x|| over the last axis, clamped below at 1e-12 like F.normalize, as [.., 1]. */
-    private static INDArray clampedNorms(INDArray x) {
-        INDArray n = x.norm2(true, 2);
-        return Transforms.max(n, FecOps.NORMALIZE_EPS, false);
     }
 
     /** Scales a [rows, C] branch per sample by its stochastic-depth factor. */
@@ -123,8 +115,9 @@ final class ClusterBlockKernel implements Kernel {
         // gelu'(h) = Phi(h) + h phi(h) = twiceCdf / 2 + s exp(-s^2) / sqrt(pi).
         INDArray halfDGelu = Tensors.linearBackward(dMlp, scaledGelu, INV_SQRT2, p.get(FC2_W), g.get(FC2_W),
                 g.get(FC2_B), 0.5);
-        INDArray dHidden = Gelu.backward(halfDGelu, scaledHidden, twiceCdf);
-        INDArray dy2 = Tensors.linearBackward(dHidden, y2, p.get(FC1_W), g.get(FC1_W), g.get(FC1_B), true);
+        // fc1's bias gradient, the column sums of dHidden, comes out of the same pass.
+        INDArray dHidden = Gelu.backward(halfDGelu, scaledHidden, twiceCdf, g.get(FC1_B));
+        INDArray dy2 = Tensors.linearBackward(dHidden, y2, p.get(FC1_W), g.get(FC1_W), null, true);
         INDArray dx2 = dx3.addi(norm2.backward(dy2, p.get(NORM2_W), g.get(NORM2_W), g.get(NORM2_B)));
 
         // x2 = x + ls1 * mixer(GN1(x))
@@ -141,23 +134,12 @@ final class ClusterBlockKernel implements Kernel {
         INDArray dCos = d[0], dYFromValues = d[1], dPooledYFromValues = d[2];          // dCos [B*R, n, heads*M]
         INDArray dFUnit = allHeadRegions.merge(Tensors.bmm(dCos, centreBlocks, false, true));
         INDArray dCUnit = headBlocks.diagonal(Tensors.bmm(fUnitRegions, dCos, true, false));   // [maps, M, d]
-        INDArray dF = normalizeBackward(dFUnit.reshape(fUnit.shape()), fUnit, fNorms)
-                .reshape(dFUnit.size(0), dFUnit.size(1));
+        INDArray dF = fUnit.backward(dFUnit.reshape(fUnit.unit.shape())).reshape(dFUnit.size(0), dFUnit.size(1));
         INDArray dy = Tensors.linearBackward(dF, y1, p.get(F_W), g.get(F_W), g.get(F_B), true).addi(dYFromValues);
         // The centres: f's second use, on the pooled input.
-        INDArray dCentres = regions.mergeCentres(normalizeBackward(dCUnit, cUnit, cNorms), proposalRows, proposalCols);
+        INDArray dCentres = regions.mergeCentres(cUnit.backward(dCUnit), proposalRows, proposalCols);
         INDArray dPooledY = Tensors.linearBackwardAdding(dCentres, pooledY, p.get(F_W), g.get(F_W), g.get(F_B))
                 .addi(dPooledYFromValues);
         return dy.addi(regions.poolRowsBackward(dPooledY, proposalRows, proposalCols));
-    }
-
-    /** Backward of x / max(||x||, eps): (dy - y * sum(dy * y)) / ||x|| (the projection term vanishes if clamped). */
-    static INDArray normalizeBackward(INDArray dy, INDArray unit, INDArray norms) {
-        INDArray dot = dy.mul(unit).sum(true, 2);
-        INDArray clamped = norms.lte(FecOps.NORMALIZE_EPS);
-        if (clamped.any()) {
-            dot.muli(clamped.castTo(dot.dataType()).rsubi(1.0));
-        }
-        return dy.sub(unit.mul(dot)).divi(norms);
     }
 }

@@ -4,7 +4,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.Map;
 
@@ -51,9 +50,7 @@ final class ClusterPoolKernel implements Kernel {
         INDArray pooledX = meanPool2x2(xMaps);                                         // [maps, M, C]
         long maps = pooledX.size(0), m = ch * cw;
         INDArray centres = Tensors.linear(pooledX.reshape(maps * m, c), p.get(F_W), p.get(F_B)).reshape(maps, m, o);
-        INDArray fUnit = f.div(Transforms.max(f.norm2(true, 2), FecOps.NORMALIZE_EPS, false));
-        INDArray cUnit = centres.div(Transforms.max(centres.norm2(true, 2), FecOps.NORMALIZE_EPS, false));
-        INDArray cos = Tensors.bmm(fUnit, cUnit, false, true);                       // [maps, n, M]
+        INDArray cos = Tensors.bmm(UnitRows.of(f).unit, UnitRows.of(centres).unit, false, true);                       // [maps, n, M]
         assigned = Nd4j.argMax(cos, 2);                                                // [maps, n]
         // Each centre's value is the average of v over its members and itself. v is a 1x1 projection of x, so that
         // is the same average of x, projected once per centre instead of once per point. Member sums and, through

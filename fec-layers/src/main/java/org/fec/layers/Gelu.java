@@ -88,21 +88,57 @@ final class Gelu {
      * Written into dy when dy is a contiguous array of its own (as a product's result is), else into a copy.
      */
     static INDArray backward(INDArray dy, INDArray s, INDArray onePlusErf) {
+        return backward(dy, s, onePlusErf, null);
+    }
+
+    /**
+     * {@link #backward(INDArray, INDArray, INDArray)} on rows [rows, cols] that also writes the column sums of the
+     * result into {@code columnSums} ([cols], e.g. the bias gradient of the product before), in the same pass for
+     * float arrays.
+     */
+    static INDArray backward(INDArray dy, INDArray s, INDArray onePlusErf, INDArray columnSums) {
         dy = Tensors.standalone(dy);
-        if (!inJava(dy)) {
+        int cols = (int) s.size(s.rank() - 1);
+        if (!inJava(dy) || columnSums != null && cols > CHUNK) {
             // The constant rides inside the exponent: (2 / sqrt pi) e^{-s^2} = e^{ln(2 / sqrt pi) - s^2}.
             INDArray density = Transforms.exp(s.mul(s).rsubi(LN_TWO_OVER_SQRT_PI), false);
-            return dy.muli(density.muli(s).addi(onePlusErf));
+            INDArray dx = dy.muli(density.muli(s).addi(onePlusErf));
+            if (columnSums != null) {
+                columnSums.assign(Tensors.columnSums(dx.reshape(dx.length() / cols, cols)).reshape(columnSums.shape()));
+            }
+            return dx;
         }
         FloatBuffer grad = floats(dy), in = floats(Tensors.standalone(s));
         FloatBuffer cdf = floats(Tensors.standalone(onePlusErf));
-        forEachChunk(s.length(), (offset, len, a) -> {
+        // Chunks of whole rows, so each chunk's column sums are one loop over its rows.
+        int chunk = columnSums == null ? CHUNK : CHUNK / cols * cols;
+        int chunks = (int) ((s.length() + chunk - 1) / chunk);
+        float[][] partialSums = columnSums == null ? null : new float[chunks][];
+        forEachChunk(s.length(), chunk, (offset, len, a) -> {
             grad.get(offset, a[0], 0, len);
             in.get(offset, a[1], 0, len);
             cdf.get(offset, a[2], 0, len);
             backwardChunk(a[0], a[1], a[2], a[3], len);
             grad.put(offset, a[3], 0, len);
+            if (partialSums != null) {
+                float[] sums = new float[cols];
+                for (int row = 0; row < len; row += cols) {
+                    for (int j = 0; j < cols; j++) {
+                        sums[j] += a[3][row + j];
+                    }
+                }
+                partialSums[offset / chunk] = sums;
+            }
         });
+        if (partialSums != null) {
+            double[] total = new double[cols];
+            for (float[] part : partialSums) {                            // in chunk order: deterministic
+                for (int j = 0; j < cols; j++) {
+                    total[j] += part[j];
+                }
+            }
+            columnSums.assign(Nd4j.createFromArray(total).castTo(columnSums.dataType()).reshape(columnSums.shape()));
+        }
         return dy;
     }
 
@@ -147,10 +183,15 @@ final class Gelu {
     }
 
     private static void forEachChunk(long n, ChunkTask task) {
-        int chunks = (int) ((n + CHUNK - 1) / CHUNK);
+        forEachChunk(n, CHUNK, task);
+    }
+
+    /** Chunks of {@code chunk} elements (at most CHUNK, the scratch size). */
+    private static void forEachChunk(long n, int chunk, ChunkTask task) {
+        int chunks = (int) ((n + chunk - 1) / chunk);
         IntStream.range(0, chunks).parallel().forEach(k -> {
-            int offset = k * CHUNK;
-            task.run(offset, (int) Math.min(CHUNK, n - offset), SCRATCH.get());
+            int offset = k * chunk;
+            task.run(offset, (int) Math.min(chunk, n - offset), SCRATCH.get());
         });
     }
 }

@@ -84,7 +84,15 @@ final class Tensors {
     static INDArray linearBackward(INDArray dy, INDArray x, double alpha, INDArray w, INDArray dw, INDArray db,
                                    double dxScale) {
         dy = contiguous(dy);
-        Nd4j.gemm(dy, contiguous(x), dw, true, false, alpha, 0.0);
+        if (dw.size(0) < dw.size(1)) {
+            // OpenBLAS runs these long products faster with the wider side as the result's rows (32 x 256 over
+            // 25088 rows: 7.5 ms as 256 x 32, 10 ms as 32 x 256), so dW^T = x^T dy, then transposed (small).
+            INDArray transposed = Nd4j.createUninitialized(dw.dataType(), dw.size(1), dw.size(0));
+            Nd4j.gemm(contiguous(x), dy, transposed, true, false, alpha, 0.0);
+            dw.assign(transposed.transpose());
+        } else {
+            Nd4j.gemm(dy, contiguous(x), dw, true, false, alpha, 0.0);
+        }
         if (db != null) {
             db.assign(columnSums(dy));
         }

@@ -61,6 +61,23 @@ class GeluTest {
     }
 
     @Test
+    void backwardAlsoGivesTheColumnSumsOfItsResult() {
+        for (int cols : new int[]{256, 784, 9000}) {                   // rows per chunk: 32, 10 (chunk 7840), none
+            for (DataType type : new DataType[]{DataType.FLOAT, DataType.DOUBLE}) {
+                INDArray s = Nd4j.rand(type, 37, cols).subi(0.5).muli(8.0);
+                INDArray dy = Nd4j.rand(type, 37, cols).subi(0.5);
+                INDArray onePlusErf = Gelu.forward(s)[0];
+                INDArray expected = Gelu.backward(dy.dup(), s, onePlusErf);
+                INDArray sums = Nd4j.zeros(type, cols);
+                INDArray actual = Gelu.backward(dy.dup(), s, onePlusErf, sums);
+                assertEquals(expected, actual, cols + " " + type);
+                double error = Tensors.columnSums(expected).sub(sums).amaxNumber().doubleValue();
+                assertTrue(error < 1e-4, "column sums off by " + error + ", " + cols + " " + type);
+            }
+        }
+    }
+
+    @Test
     void floatBackwardMatchesDoubleDerivativeAcrossChunkEdges() {
         INDArray s = grid();
         INDArray dy = Nd4j.rand(DataType.DOUBLE, s.shape()).subi(0.5).muli(4.0);
