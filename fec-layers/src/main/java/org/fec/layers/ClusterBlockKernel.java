@@ -63,15 +63,25 @@ final class ClusterBlockKernel implements Kernel {
         // Exact GELU, gelu(h) = h Phi(h) with Phi(h) = (1 + erf(h / sqrt 2)) / 2, in three passes over the hidden
         // units: fc1 and fc2 carry the 1/sqrt 2 factors inside their products, so with s = h / sqrt 2,
         // twiceCdf = 1 + erf(s) = 2 Phi(h) and s * twiceCdf = sqrt 2 * gelu(h).
-        scaledHidden = Tensors.linear(y2, INV_SQRT2, p.get(FC1_W), p.get(FC1_B).mul(INV_SQRT2));
-        if (keepForBackward) {
-            INDArray[] cdfAndGelu = Gelu.forward(scaledHidden);
-            twiceCdf = cdfAndGelu[0];
-            scaledGelu = cdfAndGelu[1];
+        if (RowBlockMlp.applies(y2, conf.getMlpHidden())) {
+            INDArray[] saved = keepForBackward ? new INDArray[3] : null;
+            mlp = RowBlockMlp.forward(y2, p.get(FC1_W), p.get(FC1_B), p.get(FC2_W), p.get(FC2_B), saved);
+            if (saved != null) {
+                scaledHidden = saved[0];
+                twiceCdf = saved[1];
+                scaledGelu = saved[2];
+            }
         } else {
-            scaledGelu = Gelu.forwardInPlace(scaledHidden);        // inference: no 1 + erf(s) kept, no new array
+            scaledHidden = Tensors.linear(y2, INV_SQRT2, p.get(FC1_W), p.get(FC1_B).mul(INV_SQRT2));
+            if (keepForBackward) {
+                INDArray[] cdfAndGelu = Gelu.forward(scaledHidden);
+                twiceCdf = cdfAndGelu[0];
+                scaledGelu = cdfAndGelu[1];
+            } else {
+                scaledGelu = Gelu.forwardInPlace(scaledHidden);    // inference: no 1 + erf(s) kept, no new array
+            }
+            mlp = Tensors.linear(scaledGelu, INV_SQRT2, p.get(FC2_W), p.get(FC2_B));
         }
-        mlp = Tensors.linear(scaledGelu, INV_SQRT2, p.get(FC2_W), p.get(FC2_B));
         return x2.addi(branch(Tensors.mulRowVector(mlp, p.get(LS2)), 1)).reshape(b, h, w, c);
     }
 

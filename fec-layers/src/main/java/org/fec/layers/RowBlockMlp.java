@@ -1,0 +1,156 @@
+package org.fec.layers;
+
+import org.nd4j.linalg.api.blas.Blas;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.stream.IntStream;
+
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
+import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
+
+/**
+ * The ClusterBlock's MLP forward pass ({@code fc2(gelu(fc1(y)))}, products scaled by 1/sqrt 2 as in
+ * {@link ClusterBlockKernel}) on blocks of rows over the fork-join pool, for narrow rows (FEC-Small's first stage:
+ * 32 channels, 256 hidden units). Each block runs fc1, GELU and fc2 while its hidden units sit in cache, and calls
+ * OpenBLAS directly with products small enough for OpenBLAS to run them on the calling thread.
+ *
+ * <p>Why: with 32 channels the two whole-map products are long and thin (K or N of 32), which OpenBLAS's two
+ * threads run at about half their speed on wider products, and the hidden units (8x the map) went through memory
+ * four times between them (bias, product, GELU, product). Here two Java threads each run their own blocks.
+ * Float only, on ND4J's CPU backend with OpenBLAS; elsewhere {@link #applies} is false and the kernel keeps its
+ * whole-map products.
+ */
+final class RowBlockMlp {
+
+    /**
+     * OpenBLAS (0.3.x) runs a product on the calling thread when M*N*K is at most 65536 * 4: the block size keeps
+     * each block's products at or below that.
+     */
+    private static final long SINGLE_THREAD_WORK = 65536L * 4;
+    /** Below this many rows per block, the per-call cost outweighs the gain. */
+    private static final int MIN_BLOCK_ROWS = 16;
+    private static final float INV_SQRT2 = (float) (1.0 / Math.sqrt(2.0));
+    private static final boolean OPENBLAS = openBlasBackend();
+
+    private static final ThreadLocal<Scratch> SCRATCH = new ThreadLocal<>();
+
+    private RowBlockMlp() {
+    }
+
+    /** Whether the row-block pass runs for rows y [rows, C] and {@code hidden} hidden units. */
+    static boolean applies(INDArray y, long hidden) {
+        return OPENBLAS && y.dataType() == DataType.FLOAT && y.length() <= Integer.MAX_VALUE
+                && hidden * y.size(1) * y.size(0) <= Integer.MAX_VALUE && blockRows(y.size(1), hidden) >= MIN_BLOCK_ROWS;
+    }
+
+    private static int blockRows(long channels, long hidden) {
+        return (int) Math.min(64, SINGLE_THREAD_WORK / (channels * hidden));
+    }
+
+    /**
+     * @param saved null in inference; else three new [rows, hidden] arrays are put there: the scaled hidden units
+     *              s, {@code 1 + erf(s)} and {@code s (1 + erf(s))} (what the backward pass reads)
+     * @return the MLP output rows [rows, C]
+     */
+    static INDArray forward(INDArray y, INDArray w1, INDArray b1, INDArray w2, INDArray b2, INDArray[] saved) {
+        int rows = (int) y.size(0), c = (int) y.size(1), hidden = (int) w1.size(0), block = blockRows(c, hidden);
+        FloatBuffer in = floats(y), fc1 = floats(w1), fc2 = floats(w2);
+        float[] bias1 = repeatedRows(b1, block, INV_SQRT2), bias2 = repeatedRows(b2, block, 1f);
+        INDArray out = Nd4j.createUninitialized(DataType.FLOAT, rows, c);
+        FloatBuffer output = out.data().asNioFloat();
+        FloatBuffer scaledHidden = null, onePlusErf = null, product = null;
+        if (saved != null) {
+            for (int i = 0; i < 3; i++) {
+                saved[i] = Nd4j.createUninitialized(DataType.FLOAT, rows, hidden);
+            }
+            scaledHidden = saved[0].data().asNioFloat();
+            onePlusErf = saved[1].data().asNioFloat();
+            product = saved[2].data().asNioFloat();
+        }
+        FloatBuffer savedHidden = scaledHidden, savedCdf = onePlusErf, savedProduct = product;
+        int blocks = (rows + block - 1) / block;
+        IntStream.range(0, blocks).parallel().forEach(k -> {
+            int first = k * block, n = Math.min(block, rows - first), length = n * hidden;
+            Scratch s = scratch(block * hidden);
+            // fc1 onto the bias rows (beta 1), into the saved array when training, else into the scratch block.
+            FloatBuffer h = savedHidden == null ? s.hidden.clear() : at(savedHidden, first * hidden);
+            h.put(bias1, 0, length);
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, hidden, c, INV_SQRT2, at(in, first * c), c,
+                    fc1, c, 1f, at(h, -length), hidden);
+            at(h, -length).get(s.values, 0, length);
+            Gelu.forwardChunk(s.values, s.onePlusErf, s.product, length);
+            FloatBuffer g;
+            if (savedHidden == null) {
+                g = s.hidden.clear();
+                g.put(s.product, 0, length);
+            } else {
+                at(savedCdf, first * hidden).put(s.onePlusErf, 0, length);
+                g = at(savedProduct, first * hidden);
+                g.put(s.product, 0, length);
+            }
+            FloatBuffer o = at(output, first * c);
+            o.put(bias2, 0, n * c);
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, c, hidden, INV_SQRT2, at(g, -length), hidden,
+                    fc2, hidden, 1f, at(o, -n * c), c);
+        });
+        return out;
+    }
+
+    /** A view of the buffer from {@code offset} (absolute), or from {@code -offset} before its position if negative. */
+    private static FloatBuffer at(FloatBuffer b, int offset) {
+        FloatBuffer view = b.duplicate();
+        view.position(offset >= 0 ? offset : b.position() + offset);
+        return view;
+    }
+
+    private static float[] repeatedRows(INDArray bias, int rows, float scale) {
+        float[] row = bias.castTo(DataType.FLOAT).toFloatVector(), out = new float[rows * row.length];
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < row.length; j++) {
+                out[r * row.length + j] = row[j] * scale;
+            }
+        }
+        return out;
+    }
+
+    private static FloatBuffer floats(INDArray a) {
+        return Tensors.standalone(a.castTo(DataType.FLOAT)).data().asNioFloat();
+    }
+
+    /** Per-thread blocks: an off-heap one for OpenBLAS and heap ones for the GELU loop. */
+    private static final class Scratch {
+        final FloatBuffer hidden;
+        final float[] values, onePlusErf, product;
+
+        Scratch(int size) {
+            hidden = ByteBuffer.allocateDirect(size * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            values = new float[size];
+            onePlusErf = new float[size];
+            product = new float[size];
+        }
+    }
+
+    private static Scratch scratch(int size) {
+        Scratch s = SCRATCH.get();
+        if (s == null || s.values.length < size) {
+            s = new Scratch(size);
+            SCRATCH.set(s);
+        }
+        return s;
+    }
+
+    private static boolean openBlasBackend() {
+        try {
+            return Nd4j.factory().blas().getBlasVendor() == Blas.Vendor.OPENBLAS;
+        } catch (RuntimeException | LinkageError e) {
+            return false;
+        }
+    }
+}

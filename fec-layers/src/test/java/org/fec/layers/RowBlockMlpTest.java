@@ -1,0 +1,50 @@
+package org.fec.layers;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The row-block MLP against the whole-map products and GELU pass it replaces. */
+class RowBlockMlpTest {
+
+    private static final double INV_SQRT2 = 1.0 / Math.sqrt(2.0);
+
+    @Test
+    void rowBlocksComputeTheWholeMapMlpAndWhatItsBackwardPassReads() {
+        Nd4j.getRandom().setSeed(8);
+        int rows = 1000, c = 32, hidden = 256;                              // blocks of 32 rows, the last one partial
+        INDArray y = Nd4j.randn(DataType.FLOAT, rows, c);
+        INDArray w1 = Nd4j.randn(DataType.FLOAT, hidden, c).muli(0.3), b1 = Nd4j.randn(DataType.FLOAT, hidden);
+        INDArray w2 = Nd4j.randn(DataType.FLOAT, c, hidden).muli(0.1), b2 = Nd4j.randn(DataType.FLOAT, c);
+        assertTrue(RowBlockMlp.applies(y, hidden), "this test runs on ND4J's CPU backend with OpenBLAS");
+
+        INDArray scaledHidden = Tensors.linear(y, INV_SQRT2, w1, b1.mul(INV_SQRT2));
+        INDArray[] cdfAndGelu = Gelu.forward(scaledHidden);
+        INDArray expected = Tensors.linear(cdfAndGelu[1], INV_SQRT2, w2, b2);
+
+        assertClose(expected, RowBlockMlp.forward(y, w1, b1, w2, b2, null), "inference output");
+        INDArray[] saved = new INDArray[3];
+        assertClose(expected, RowBlockMlp.forward(y, w1, b1, w2, b2, saved), "training output");
+        assertClose(scaledHidden, saved[0], "scaled hidden units");
+        assertClose(cdfAndGelu[0], saved[1], "1 + erf(s)");
+        assertClose(cdfAndGelu[1], saved[2], "s (1 + erf(s))");
+    }
+
+    @Test
+    void onlyFloatRowsNarrowEnoughForSingleThreadedBlocks() {
+        assertFalse(RowBlockMlp.applies(Nd4j.zeros(DataType.DOUBLE, 10, 32), 256), "double");
+        assertFalse(RowBlockMlp.applies(Nd4j.zeros(DataType.FLOAT, 10, 64), 512), "blocks of 8 rows");
+    }
+
+    private static void assertClose(INDArray expected, INDArray actual, String what) {
+        assertEquals(java.util.Arrays.toString(expected.shape()), java.util.Arrays.toString(actual.shape()), what);
+        double scale = Math.max(1.0, expected.amaxNumber().doubleValue());
+        double error = expected.sub(actual).amaxNumber().doubleValue() / scale;
+        assertTrue(error < 1e-5, what + " off by " + error);
+    }
+}
