@@ -26,6 +26,7 @@ final class ClusterBlockKernel implements Kernel {
             twiceCdf, scaledGelu, mlp;
     private INDArray[] drops;
     private boolean keepForBackward = true;
+    private boolean mlpInRowBlocks;
 
     ClusterBlockKernel(ClusterBlock conf, long[] shape, org.nd4j.linalg.api.buffer.DataType dt) {
         this.conf = conf;
@@ -63,7 +64,8 @@ final class ClusterBlockKernel implements Kernel {
         // Exact GELU, gelu(h) = h Phi(h) with Phi(h) = (1 + erf(h / sqrt 2)) / 2, in three passes over the hidden
         // units: fc1 and fc2 carry the 1/sqrt 2 factors inside their products, so with s = h / sqrt 2,
         // twiceCdf = 1 + erf(s) = 2 Phi(h) and s * twiceCdf = sqrt 2 * gelu(h).
-        if (RowBlockMlp.applies(y2, conf.getMlpHidden())) {
+        mlpInRowBlocks = RowBlockMlp.applies(y2, conf.getMlpHidden());
+        if (mlpInRowBlocks) {
             INDArray[] saved = keepForBackward ? new INDArray[3] : null;
             mlp = RowBlockMlp.forward(y2, p.get(FC1_W), p.get(FC1_B), p.get(FC2_W), p.get(FC2_B), saved);
             if (saved != null) {
@@ -121,13 +123,20 @@ final class ClusterBlockKernel implements Kernel {
         INDArray dBranch2 = branch(dx3.dup(), 1);
         g.get(LS2).assign(Tensors.columnSums(dBranch2.mul(mlp)));
         INDArray dMlp = dBranch2.muliRowVector(p.get(LS2));
-        // Half the gradient of gelu(h) (the 1/2 rides in the product) times twice gelu'(h), where
-        // gelu'(h) = Phi(h) + h phi(h) = twiceCdf / 2 + s exp(-s^2) / sqrt(pi).
-        INDArray halfDGelu = Tensors.linearBackward(dMlp, scaledGelu, INV_SQRT2, p.get(FC2_W), g.get(FC2_W),
-                g.get(FC2_B), 0.5);
-        // fc1's bias gradient, the column sums of dHidden, comes out of the same pass.
-        INDArray dHidden = Gelu.backward(halfDGelu, scaledHidden, twiceCdf, g.get(FC1_B));
-        INDArray dy2 = Tensors.linearBackward(dHidden, y2, p.get(FC1_W), g.get(FC1_W), null, true);
+        INDArray dy2;
+        if (mlpInRowBlocks) {
+            dy2 = RowBlockMlp.backward(dMlp, y2, p.get(FC1_W), p.get(FC2_W),
+                    new INDArray[]{scaledHidden, twiceCdf, scaledGelu}, g.get(FC1_W), g.get(FC1_B), g.get(FC2_W),
+                    g.get(FC2_B));
+        } else {
+            // Half the gradient of gelu(h) (the 1/2 rides in the product) times twice gelu'(h), where
+            // gelu'(h) = Phi(h) + h phi(h) = twiceCdf / 2 + s exp(-s^2) / sqrt(pi).
+            INDArray halfDGelu = Tensors.linearBackward(dMlp, scaledGelu, INV_SQRT2, p.get(FC2_W), g.get(FC2_W),
+                    g.get(FC2_B), 0.5);
+            // fc1's bias gradient, the column sums of dHidden, comes out of the same pass.
+            INDArray dHidden = Gelu.backward(halfDGelu, scaledHidden, twiceCdf, g.get(FC1_B));
+            dy2 = Tensors.linearBackward(dHidden, y2, p.get(FC1_W), g.get(FC1_W), null, true);
+        }
         INDArray dx2 = dx3.addi(norm2.backward(dy2, p.get(NORM2_W), g.get(NORM2_W), g.get(NORM2_B)));
 
         // x2 = x + ls1 * mixer(GN1(x))

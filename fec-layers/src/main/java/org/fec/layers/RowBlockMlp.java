@@ -103,6 +103,97 @@ final class RowBlockMlp {
         return out;
     }
 
+    /**
+     * The backward pass on blocks of the same rows: from the output's gradient dMlp [rows, C] and the forward pass's
+     * saved arrays, writes the gradients of fc1's and fc2's weights and biases into the gradient views and returns
+     * the gradient of y. The hidden units' gradients live only in cache, block by block; each task sums its rows'
+     * weight gradients (OpenBLAS accumulating, beta 1) and the tasks' sums are added in order.
+     */
+    static INDArray backward(INDArray dMlp, INDArray y, INDArray w1, INDArray w2, INDArray[] saved, INDArray dW1,
+                             INDArray dB1, INDArray dW2, INDArray dB2) {
+        int rows = (int) y.size(0), c = (int) y.size(1), hidden = (int) w1.size(0), block = blockRows(c, hidden);
+        FloatBuffer gradient = floats(dMlp), in = floats(y), fc1 = floats(w1), fc2 = floats(w2);
+        FloatBuffer scaledHidden = floats(saved[0]), onePlusErf = floats(saved[1]), product = floats(saved[2]);
+        INDArray dy = Nd4j.createUninitialized(DataType.FLOAT, rows, c);
+        FloatBuffer inputGradient = dy.data().asNioFloat();
+        int blocks = (rows + block - 1) / block;
+        int tasks = Math.max(1, Math.min(blocks, 4 * java.util.concurrent.ForkJoinPool.getCommonPoolParallelism()));
+        FloatBuffer[] dW1Parts = new FloatBuffer[tasks], dW2Parts = new FloatBuffer[tasks];
+        double[][] dB1Parts = new double[tasks][hidden], dB2Parts = new double[tasks][c];
+        IntStream.range(0, tasks).parallel().forEach(t -> {
+            FloatBuffer dW1Sum = directZeros(hidden * c), dW2Sum = directZeros(c * hidden);
+            Scratch s = scratch(block * hidden);
+            float[] dm = new float[block * c];
+            for (int k = (int) ((long) blocks * t / tasks); k < (int) ((long) blocks * (t + 1) / tasks); k++) {
+                int first = k * block, n = Math.min(block, rows - first), length = n * hidden;
+                FloatBuffer dOut = at(gradient, first * c), hiddenGrad = s.hidden.clear();
+                // fc2: dW2 += dMlp^T (s (1 + erf(s))) / sqrt 2, and half the gradient of gelu(h), dMlp W2 / 2.
+                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, c, hidden, n, INV_SQRT2, dOut, c,
+                        at(product, first * hidden), hidden, 1f, dW2Sum, hidden);
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, hidden, c, 0.5f, dOut, c, fc2, hidden, 0f,
+                        hiddenGrad, hidden);
+                // GELU: the gradient of h (fc1's output) in place of the block.
+                hiddenGrad.get(s.values, 0, length);
+                at(scaledHidden, first * hidden).get(s.product, 0, length);
+                at(onePlusErf, first * hidden).get(s.onePlusErf, 0, length);
+                Gelu.backwardChunk(s.values, s.product, s.onePlusErf, s.values, length);
+                s.hidden.clear().put(s.values, 0, length);
+                addColumnSums(s.values, n, hidden, dB1Parts[t]);
+                dOut.get(dm, 0, n * c);
+                addColumnSums(dm, n, c, dB2Parts[t]);
+                // fc1: dW1 += dh^T y, dy = dh W1.
+                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, hidden, c, n, 1f, s.hidden.clear(), hidden,
+                        at(in, first * c), c, 1f, dW1Sum, c);
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, c, hidden, 1f, s.hidden.clear(), hidden,
+                        fc1, c, 0f, at(inputGradient, first * c), c);
+            }
+            dW1Parts[t] = dW1Sum;
+            dW2Parts[t] = dW2Sum;
+        });
+        dW1.assign(sumInOrder(dW1Parts, hidden, c));
+        dW2.assign(sumInOrder(dW2Parts, c, hidden));
+        dB1.assign(sumInOrder(dB1Parts).reshape(dB1.shape()));
+        dB2.assign(sumInOrder(dB2Parts).reshape(dB2.shape()));
+        return dy;
+    }
+
+    private static void addColumnSums(float[] values, int rows, int cols, double[] sums) {
+        float[] block = new float[cols];
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j++) {
+                block[j] += values[r * cols + j];
+            }
+        }
+        for (int j = 0; j < cols; j++) {
+            sums[j] += block[j];
+        }
+    }
+
+    private static INDArray sumInOrder(FloatBuffer[] parts, int rows, int cols) {
+        float[] total = new float[rows * cols], part = new float[rows * cols];
+        for (FloatBuffer p : parts) {
+            p.clear().get(part);
+            for (int i = 0; i < total.length; i++) {
+                total[i] += part[i];
+            }
+        }
+        return Nd4j.createFromArray(total).reshape(rows, cols);
+    }
+
+    private static INDArray sumInOrder(double[][] parts) {
+        double[] total = new double[parts[0].length];
+        for (double[] p : parts) {
+            for (int i = 0; i < total.length; i++) {
+                total[i] += p[i];
+            }
+        }
+        return Nd4j.createFromArray(total).castTo(DataType.FLOAT);
+    }
+
+    private static FloatBuffer directZeros(int size) {
+        return ByteBuffer.allocateDirect(size * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+
     /** A view of the buffer from {@code offset} (absolute), or from {@code -offset} before its position if negative. */
     private static FloatBuffer at(FloatBuffer b, int offset) {
         FloatBuffer view = b.duplicate();

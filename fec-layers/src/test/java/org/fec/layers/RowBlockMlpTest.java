@@ -36,6 +36,36 @@ class RowBlockMlpTest {
     }
 
     @Test
+    void rowBlockBackwardPassComputesTheWholeMapGradients() {
+        Nd4j.getRandom().setSeed(9);
+        int rows = 1000, c = 32, hidden = 256;
+        INDArray y = Nd4j.randn(DataType.FLOAT, rows, c), dMlp = Nd4j.randn(DataType.FLOAT, rows, c);
+        INDArray w1 = Nd4j.randn(DataType.FLOAT, hidden, c).muli(0.3), b1 = Nd4j.randn(DataType.FLOAT, hidden);
+        INDArray w2 = Nd4j.randn(DataType.FLOAT, c, hidden).muli(0.1), b2 = Nd4j.randn(DataType.FLOAT, c);
+        INDArray[] saved = new INDArray[3];
+        RowBlockMlp.forward(y, w1, b1, w2, b2, saved);
+
+        // The whole-map backward pass of ClusterBlockKernel.
+        INDArray eW1 = Nd4j.create(DataType.FLOAT, hidden, c), eB1 = Nd4j.create(DataType.FLOAT, hidden);
+        INDArray eW2 = Nd4j.create(DataType.FLOAT, c, hidden), eB2 = Nd4j.create(DataType.FLOAT, c);
+        INDArray halfDGelu = Tensors.linearBackward(dMlp, saved[2], INV_SQRT2, w2, eW2, eB2, 0.5);
+        INDArray dHidden = Gelu.backward(halfDGelu, saved[0], saved[1], eB1);
+        INDArray expected = Tensors.linearBackward(dHidden, y, w1, eW1, null, true);
+
+        INDArray aW1 = Nd4j.create(DataType.FLOAT, hidden, c), aB1 = Nd4j.create(DataType.FLOAT, hidden);
+        INDArray aW2 = Nd4j.create(DataType.FLOAT, c, hidden), aB2 = Nd4j.create(DataType.FLOAT, c);
+        INDArray actual = RowBlockMlp.backward(dMlp, y, w1, w2, saved, aW1, aB1, aW2, aB2);
+        assertClose(expected, actual, "input gradient");
+        assertClose(eW1, aW1, "fc1 weight gradient");
+        assertClose(eB1, aB1, "fc1 bias gradient");
+        assertClose(eW2, aW2, "fc2 weight gradient");
+        assertClose(eB2, aB2, "fc2 bias gradient");
+        INDArray again = Nd4j.create(DataType.FLOAT, hidden, c);
+        RowBlockMlp.backward(dMlp, y, w1, w2, saved, again, aB1, aW2, aB2);
+        assertEquals(aW1, again, "the same sums in the same order every time");
+    }
+
+    @Test
     void onlyFloatRowsNarrowEnoughForSingleThreadedBlocks() {
         assertFalse(RowBlockMlp.applies(Nd4j.zeros(DataType.DOUBLE, 10, 32), 256), "double");
         assertFalse(RowBlockMlp.applies(Nd4j.zeros(DataType.FLOAT, 10, 64), 512), "blocks of 8 rows");
