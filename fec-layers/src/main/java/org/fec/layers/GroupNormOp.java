@@ -55,6 +55,8 @@ final class GroupNormOp {
         int rows = (int) x.size(0), c = (int) x.size(1), points = (int) (rows / batch), size = points * c;
         INDArray in = Tensors.standalone(x);
         float[] g = gamma.castTo(DataType.FLOAT).toFloatVector(), b = beta.castTo(DataType.FLOAT).toFloatVector();
+        int span = span(c);
+        float[] gSpan = tiled(g, span), bSpan = tiled(b, span);
         normed = keepForBackward ? Nd4j.createUninitialized(DataType.FLOAT, rows, c) : null;
         float[] scales = new float[(int) batch];
         INDArray out = Nd4j.createUninitialized(DataType.FLOAT, rows, c);
@@ -70,12 +72,17 @@ final class GroupNormOp {
             addChannelSums(v, v, points, c, squares);
             float scale = (float) (1.0 / Math.sqrt(sumOf(squares) / size + FecOps.GROUP_NORM_EPS));
             float[] y = new float[size];
-            for (int p = 0; p < points; p++) {
-                for (int k = 0; k < c; k++) {
-                    float n = v[p * c + k] * scale;
-                    v[p * c + k] = n;
-                    y[p * c + k] = n * g[k] + b[k];
+            int whole = size / span * span;
+            for (int base = 0; base < whole; base += span) {
+                for (int j = 0; j < span; j++) {
+                    float n = v[base + j] * scale;
+                    v[base + j] = n;
+                    y[base + j] = n * gSpan[j] + bSpan[j];
                 }
+            }
+            for (int i = whole; i < size; i++) {
+                v[i] *= scale;
+                y[i] = v[i] * g[i % c] + b[i % c];
             }
             if (normed != null) {
                 normed.data().asNioFloat().put(sample * size, v, 0, size);
@@ -131,6 +138,8 @@ final class GroupNormOp {
         int rows = (int) dy.size(0), c = (int) dy.size(1), points = (int) (rows / batch), size = points * c;
         INDArray gradient = Tensors.standalone(dy), saved = Tensors.standalone(normed);
         float[] g = gamma.castTo(DataType.FLOAT).toFloatVector(), scales = invStd.toFloatVector();
+        int span = span(c);
+        float[] gSpan = tiled(g, span);
         double[][] dySums = new double[(int) batch][c], dyNormedSums = new double[(int) batch][c];
         INDArray dx = Nd4j.createUninitialized(DataType.FLOAT, rows, c);
         IntStream.range(0, (int) batch).parallel().forEach(sample -> {
@@ -146,11 +155,14 @@ final class GroupNormOp {
             }
             // dx = invStd * (dy * gamma - mean(dy * gamma) - normed * mean(dy * gamma * normed))
             float md = (float) (meanD / size), mdn = (float) (meanDn / size), scale = scales[sample];
-            for (int p = 0; p < points; p++) {
-                for (int k = 0; k < c; k++) {
-                    int i = p * c + k;
-                    d[i] = (d[i] * g[k] - md - n[i] * mdn) * scale;
+            int whole = size / span * span;
+            for (int base = 0; base < whole; base += span) {
+                for (int j = 0; j < span; j++) {
+                    d[base + j] = (d[base + j] * gSpan[j] - md - n[base + j] * mdn) * scale;
                 }
+            }
+            for (int i = whole; i < size; i++) {
+                d[i] = (d[i] * g[i % c] - md - n[i] * mdn) * scale;
             }
             dx.data().asNioFloat().put(sample * size, d, 0, size);
         });
@@ -167,28 +179,49 @@ final class GroupNormOp {
     }
 
     /**
+     * Loops over channels inside a row run 32 times at the first stage, too few for HotSpot's SIMD loops; so the
+     * loops run over spans of whole rows at least 256 values long, with per-channel vectors tiled to the span.
+     */
+    private static int span(int c) {
+        return c * Math.max(1, 256 / c);
+    }
+
+    private static float[] tiled(float[] perChannel, int span) {
+        float[] out = new float[span];
+        for (int j = 0; j < span; j++) {
+            out[j] = perChannel[j % perChannel.length];
+        }
+        return out;
+    }
+
+    /**
      * Adds to totals[k] the sum over points of {@code v[p, k]} (times {@code w[p, k]} unless w is null), as float
-     * sums over blocks of {@link #BLOCK} points added up in double.
+     * sums over blocks of about {@link #BLOCK} points added up in double.
      */
     private static void addChannelSums(float[] v, float[] w, int points, int c, double[] totals) {
-        float[] partial = new float[c];
-        for (int start = 0; start < points; start += BLOCK) {
+        int span = span(c), size = points * c, whole = size / span * span;
+        int blockLength = Math.max(1, BLOCK / (span / c)) * span;
+        float[] partial = new float[span];
+        for (int start = 0; start < whole; start += blockLength) {
             java.util.Arrays.fill(partial, 0f);
-            int end = Math.min(points, start + BLOCK);
-            for (int p = start; p < end; p++) {
+            int end = Math.min(whole, start + blockLength);
+            for (int base = start; base < end; base += span) {
                 if (w == null) {                                  // two plain loops, each vectorised
-                    for (int k = 0; k < c; k++) {
-                        partial[k] += v[p * c + k];
+                    for (int j = 0; j < span; j++) {
+                        partial[j] += v[base + j];
                     }
                 } else {
-                    for (int k = 0; k < c; k++) {
-                        partial[k] += v[p * c + k] * w[p * c + k];
+                    for (int j = 0; j < span; j++) {
+                        partial[j] += v[base + j] * w[base + j];
                     }
                 }
             }
-            for (int k = 0; k < c; k++) {
-                totals[k] += partial[k];
+            for (int j = 0; j < span; j++) {
+                totals[j % c] += partial[j];
             }
+        }
+        for (int i = whole; i < size; i++) {                     // the last rows, fewer than a span
+            totals[i % c] += w == null ? v[i] : (double) v[i] * w[i];
         }
     }
 
