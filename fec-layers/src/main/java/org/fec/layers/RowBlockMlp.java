@@ -1,6 +1,5 @@
 package org.fec.layers;
 
-import org.nd4j.linalg.api.blas.Blas;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -29,15 +28,9 @@ import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
  */
 final class RowBlockMlp {
 
-    /**
-     * OpenBLAS (0.3.x) runs a product on the calling thread when M*N*K is at most 65536 * 4: the block size keeps
-     * each block's products at or below that.
-     */
-    private static final long SINGLE_THREAD_WORK = 65536L * 4;
     /** Below this many rows per block, the per-call cost outweighs the gain. */
     private static final int MIN_BLOCK_ROWS = 16;
     private static final float INV_SQRT2 = (float) (1.0 / Math.sqrt(2.0));
-    private static final boolean OPENBLAS = openBlasBackend();
 
     private static final ThreadLocal<Scratch> SCRATCH = new ThreadLocal<>();
 
@@ -46,12 +39,13 @@ final class RowBlockMlp {
 
     /** Whether the row-block pass runs for rows y [rows, C] and {@code hidden} hidden units. */
     static boolean applies(INDArray y, long hidden) {
-        return OPENBLAS && y.dataType() == DataType.FLOAT && y.length() <= Integer.MAX_VALUE
+        return TiledGemm.OPENBLAS && y.dataType() == DataType.FLOAT && y.length() <= Integer.MAX_VALUE
                 && hidden * y.size(1) * y.size(0) <= Integer.MAX_VALUE && blockRows(y.size(1), hidden) >= MIN_BLOCK_ROWS;
     }
 
     private static int blockRows(long channels, long hidden) {
-        return (int) Math.min(64, SINGLE_THREAD_WORK / (channels * hidden));
+        // Each block's products stay single-threaded in OpenBLAS (see TiledGemm).
+        return (int) Math.min(64, TiledGemm.SINGLE_THREAD_WORK / (channels * hidden));
     }
 
     /**
@@ -235,13 +229,5 @@ final class RowBlockMlp {
             SCRATCH.set(s);
         }
         return s;
-    }
-
-    private static boolean openBlasBackend() {
-        try {
-            return Nd4j.factory().blas().getBlasVendor() == Blas.Vendor.OPENBLAS;
-        } catch (RuntimeException | LinkageError e) {
-            return false;
-        }
     }
 }

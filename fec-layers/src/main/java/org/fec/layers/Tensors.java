@@ -138,6 +138,9 @@ final class Tensors {
 
     /** Batched product of rank-3 tensors with optional transposes of the last two axes. */
     static INDArray bmm(INDArray a, INDArray b, boolean transposeA, boolean transposeB) {
+        if (TiledGemm.applies(a, b, transposeA, transposeB)) {
+            return TiledGemm.bmm(a, b, transposeA, transposeB);
+        }
         MMulTranspose t = MMulTranspose.builder().transposeA(transposeA).transposeB(transposeB).build();
         return Nd4j.exec(new Mmul(contiguous(a), contiguous(b), null, t))[0];
     }
