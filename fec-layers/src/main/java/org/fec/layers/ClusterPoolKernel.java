@@ -17,6 +17,7 @@ final class ClusterPoolKernel implements Kernel {
     private final Regions regions;           // single "head" of depth o
     private final Regions inputRegions;      // the same regions of the input, depth C
     private final long ch, cw;               // centre grid of a region
+    private final StridedPatches patches;    // conv_skip's 3x3 stride-2 patches
 
     private INDArray columns, skipKernel, assigned, countPlusOne, meanX;
     private GroupNormOp norm;
@@ -32,6 +33,7 @@ final class ClusterPoolKernel implements Kernel {
         long fr = folded ? conf.getFoldRows() : 1, fc = folded ? conf.getFoldCols() : 1;
         this.regions = new Regions(b, h, w, 1, o, fr, fc);
         this.inputRegions = new Regions(b, h, w, 1, c, fr, fc);
+        this.patches = new StridedPatches(b, h, w, c);
         this.ch = regions.rows / 2;
         this.cw = regions.cols / 2;
     }
@@ -39,7 +41,7 @@ final class ClusterPoolKernel implements Kernel {
     @Override
     public INDArray forward(INDArray input, Map<String, INDArray> p, INDArray[] dropPaths) {
         INDArray x = Tensors.contiguous(input).reshape(b * h * w, c);
-        columns = im2col(Tensors.contiguous(input));                                  // [B*H/2*W/2, 9C]
+        columns = patches.im2col(Tensors.contiguous(input));                                  // [B*H/2*W/2, 9C]
         skipKernel = skipKernel(p.get(SKIP_W));
         INDArray skip = Tensors.linear(columns, skipKernel, p.get(SKIP_B));
 
@@ -73,7 +75,7 @@ final class ClusterPoolKernel implements Kernel {
         INDArray dKernel = Nd4j.createUninitialized(dOut.dataType(), o, 9 * c);
         INDArray dColumns = Tensors.linearBackward(dOut, columns, skipKernel, dKernel, g.get(SKIP_B), true);
         g.get(SKIP_W).assign(dKernel.reshape(o, 3, 3, c).permute(0, 3, 1, 2));
-        INDArray dx = col2im(dColumns);
+        INDArray dx = patches.col2im(dColumns);
 
         INDArray dPooled = regionsOfCentres(norm.backward(dOut, p.get(NORM_W), g.get(NORM_W), g.get(NORM_B)));
         long maps = dPooled.size(0), m = ch * cw;
@@ -90,39 +92,9 @@ final class ClusterPoolKernel implements Kernel {
         return dx;
     }
 
-    /** conv_skip weight [o, c, 3, 3] as a [o, 9c] matrix matching {@link #im2col}'s (ky, kx, c) column order. */
+    /** conv_skip weight [o, c, 3, 3] as a [o, 9c] matrix matching {@link StridedPatches}' (ky, kx, c) column order. */
     private INDArray skipKernel(INDArray weight) {
         return weight.permute(0, 2, 3, 1).dup('c').reshape(o, 9 * c);
-    }
-
-    /** The 3x3, stride-2, padding-1 patches of x [B, H, W, C] as rows [B*H/2*W/2, 9C] (ky, kx, c order). */
-    private INDArray im2col(INDArray in) {
-        INDArray padded = Nd4j.create(in.dataType(), b, h + 2, w + 2, c);
-        padded.get(all(), NDArrayIndex.interval(1, h + 1), NDArrayIndex.interval(1, w + 1), all()).assign(in);
-        INDArray cols = Nd4j.createUninitialized(in.dataType(), b, h / 2, w / 2, 9 * c);
-        for (int ky = 0; ky < 3; ky++) {
-            for (int kx = 0; kx < 3; kx++) {
-                int k = ky * 3 + kx;
-                cols.get(all(), all(), all(), NDArrayIndex.interval(k * c, (k + 1) * c))
-                        .assign(padded.get(all(), NDArrayIndex.interval(ky, 2, ky + h), NDArrayIndex.interval(kx, 2, kx + w),
-                                all()));
-            }
-        }
-        return cols.reshape(b * (h / 2) * (w / 2), 9 * c);
-    }
-
-    /** Adjoint of {@link #im2col}: adds every patch gradient back to its input position. */
-    private INDArray col2im(INDArray dCols) {
-        INDArray d = dCols.reshape(b, h / 2, w / 2, 9 * c);
-        INDArray padded = Nd4j.create(dCols.dataType(), b, h + 2, w + 2, c);
-        for (int ky = 0; ky < 3; ky++) {
-            for (int kx = 0; kx < 3; kx++) {
-                int k = ky * 3 + kx;
-                padded.get(all(), NDArrayIndex.interval(ky, 2, ky + h), NDArrayIndex.interval(kx, 2, kx + w), all())
-                        .addi(d.get(all(), all(), all(), NDArrayIndex.interval(k * c, (k + 1) * c)));
-            }
-        }
-        return padded.get(all(), NDArrayIndex.interval(1, h + 1), NDArrayIndex.interval(1, w + 1), all()).dup('c');
     }
 
     private static INDArrayIndex all() {
