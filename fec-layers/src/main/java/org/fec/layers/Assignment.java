@@ -5,7 +5,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.FloatBuffer;
-import java.util.stream.IntStream;
 
 /**
  * The Cluster mixer's hard assignment and the products it takes part in. Every point under every head (a "slot", a
@@ -65,7 +64,7 @@ final class Assignment {
         int[] centre = new int[slots];
         float[] sim = new float[slots], cosAt = new float[slots];
         float a = (float) alpha, b = (float) beta;
-        forEachChunk(slots, (firstSlot, count) -> {
+        Tensors.forEachRange(slots, CHUNK_SLOTS, (firstSlot, count) -> {
             int first = firstSlot * m, length = count * m;
             float[] x = new float[length], hot = new float[length], w = new float[length];
             source.get(first, x, 0, length);
@@ -152,7 +151,7 @@ final class Assignment {
         float scale = (float) alpha;
         int chunks = (centre.length + CHUNK_SLOTS - 1) / CHUNK_SLOTS;
         double[] alphaParts = new double[chunks], betaParts = new double[chunks];
-        forEachChunk(centre.length, (firstSlot, count) -> {
+        Tensors.forEachRange(centre.length, CHUNK_SLOTS, (firstSlot, count) -> {
             float[] z = new float[count * m];
             double dAlpha = 0, dBeta = 0;
             for (int s = 0; s < count; s++) {
@@ -172,17 +171,5 @@ final class Assignment {
             dBeta += betaParts[k];
         }
         return new SimilarityGradient(dCos, dAlpha, dBeta);
-    }
-
-    private interface ChunkTask {
-        void run(int firstSlot, int count);
-    }
-
-    private static void forEachChunk(int slots, ChunkTask task) {
-        int chunks = (slots + CHUNK_SLOTS - 1) / CHUNK_SLOTS;
-        IntStream.range(0, chunks).parallel().forEach(k -> {
-            int first = k * CHUNK_SLOTS;
-            task.run(first, Math.min(CHUNK_SLOTS, slots - first));
-        });
     }
 }

@@ -44,20 +44,7 @@ final class StridedPatches {
         IntStream.range(0, (int) b).parallel().forEach(sample -> {
             float[] x = new float[mapSize], out = new float[colsSize];       // out starts at zero: the padding
             source.get(sample * mapSize, x, 0, mapSize);
-            for (int oy = 0; oy < oh; oy++) {
-                for (int ox = 0; ox < ow; ox++) {
-                    int row = (oy * ow + ox) * 9 * cc;
-                    for (int ky = 0; ky < 3; ky++) {
-                        int y = 2 * oy + ky - 1;
-                        for (int kx = 0; kx < 3 && y >= 0 && y < hh; kx++) {
-                            int xx = 2 * ox + kx - 1;
-                            if (xx >= 0 && xx < ww) {
-                                System.arraycopy(x, (y * ww + xx) * cc, out, row + (ky * 3 + kx) * cc, cc);
-                            }
-                        }
-                    }
-                }
-            }
+            forEachPatchCell((mapAt, colAt) -> System.arraycopy(x, mapAt, out, colAt, cc));
             target.put(sample * colsSize, out, 0, colsSize);
         });
         return cols;
@@ -76,26 +63,40 @@ final class StridedPatches {
         IntStream.range(0, (int) b).parallel().forEach(sample -> {
             float[] d = new float[colsSize], out = new float[mapSize];
             source.get(sample * colsSize, d, 0, colsSize);
-            for (int oy = 0; oy < oh; oy++) {
-                for (int ox = 0; ox < ow; ox++) {
-                    int row = (oy * ow + ox) * 9 * cc;
-                    for (int ky = 0; ky < 3; ky++) {
-                        int y = 2 * oy + ky - 1;
-                        for (int kx = 0; kx < 3 && y >= 0 && y < hh; kx++) {
-                            int xx = 2 * ox + kx - 1;
-                            if (xx >= 0 && xx < ww) {
-                                int to = (y * ww + xx) * cc, from = row + (ky * 3 + kx) * cc;
-                                for (int j = 0; j < cc; j++) {
-                                    out[to + j] += d[from + j];
-                                }
-                            }
+            forEachPatchCell((mapAt, colAt) -> {
+                for (int j = 0; j < cc; j++) {
+                    out[mapAt + j] += d[colAt + j];
+                }
+            });
+            target.put(sample * mapSize, out, 0, mapSize);
+        });
+        return dx;
+    }
+
+    private interface CellAction {
+        void apply(int mapAt, int colAt);
+    }
+
+    /**
+     * Calls the action for every patch cell that falls inside a sample's map (padding cells are skipped), with the
+     * offsets of the cell's C channels in the map [H, W, C] and in the patch rows [H/2 * W/2, 9C].
+     */
+    private void forEachPatchCell(CellAction action) {
+        int hh = (int) h, ww = (int) w, cc = (int) c, oh = hh / 2, ow = ww / 2;
+        for (int oy = 0; oy < oh; oy++) {
+            for (int ox = 0; ox < ow; ox++) {
+                int row = (oy * ow + ox) * 9 * cc;
+                for (int ky = 0; ky < 3; ky++) {
+                    int y = 2 * oy + ky - 1;
+                    for (int kx = 0; kx < 3 && y >= 0 && y < hh; kx++) {
+                        int x = 2 * ox + kx - 1;
+                        if (x >= 0 && x < ww) {
+                            action.apply((y * ww + x) * cc, row + (ky * 3 + kx) * cc);
                         }
                     }
                 }
             }
-            target.put(sample * mapSize, out, 0, mapSize);
-        });
-        return dx;
+        }
     }
 
     private INDArray im2colNd4j(INDArray in) {

@@ -196,6 +196,17 @@ final class Tensors {
         return (int) g;
     }
 
+    /** A task over a range of items: {@code count} items from {@code first}. */
+    interface RangeTask {
+        void run(int first, int count);
+    }
+
+    /** Runs the task over consecutive ranges of at most {@code chunk} of {@code total} items, on the fork-join pool. */
+    static void forEachRange(int total, int chunk, RangeTask task) {
+        int ranges = (total + chunk - 1) / chunk;
+        IntStream.range(0, ranges).parallel().forEach(k -> task.run(k * chunk, Math.min(chunk, total - k * chunk)));
+    }
+
     /** a itself when it is a C-order array that owns exactly its buffer (no offset, no gaps), else such a copy. */
     static INDArray standalone(INDArray a) {
         boolean whole = isCContiguous(a) && a.offset() == 0 && a.data().length() == a.length();

@@ -6,7 +6,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.nio.FloatBuffer;
-import java.util.stream.IntStream;
 
 /**
  * Rows scaled to unit length along the last axis, {@code x / max(||x||, 1e-12)} like PyTorch's F.normalize, with the
@@ -44,7 +43,7 @@ final class UnitRows {
         float[] norms = new float[rows];
         FloatBuffer source = in.data().asNioFloat(), target = unit.data().asNioFloat();
         float eps = (float) FecOps.NORMALIZE_EPS;
-        forEachChunk(rows, (first, count) -> {
+        Tensors.forEachRange(rows, CHUNK_ROWS, (first, count) -> {
             float[] v = new float[count * d];
             source.get(first * d, v, 0, v.length);
             for (int r = 0; r < count; r++) {
@@ -79,7 +78,7 @@ final class UnitRows {
         INDArray dx = Nd4j.createUninitialized(DataType.FLOAT, unit.shape());
         FloatBuffer gradient = dy.data().asNioFloat(), units = unit.data().asNioFloat(), target = dx.data().asNioFloat();
         float eps = (float) FecOps.NORMALIZE_EPS;
-        forEachChunk(rows, (first, count) -> {
+        Tensors.forEachRange(rows, CHUNK_ROWS, (first, count) -> {
             float[] g = new float[count * d], u = new float[count * d];
             gradient.get(first * d, g, 0, g.length);
             units.get(first * d, u, 0, u.length);
@@ -102,17 +101,5 @@ final class UnitRows {
 
     private static boolean inJava(INDArray a) {
         return a.dataType() == DataType.FLOAT && a.length() <= Integer.MAX_VALUE;
-    }
-
-    private interface ChunkTask {
-        void run(int firstRow, int count);
-    }
-
-    private static void forEachChunk(int rows, ChunkTask task) {
-        int chunks = (rows + CHUNK_ROWS - 1) / CHUNK_ROWS;
-        IntStream.range(0, chunks).parallel().forEach(k -> {
-            int first = k * CHUNK_ROWS;
-            task.run(first, Math.min(CHUNK_ROWS, rows - first));
-        });
     }
 }
