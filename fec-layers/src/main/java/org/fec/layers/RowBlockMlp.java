@@ -15,10 +15,10 @@ import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
 
 /**
- * The ClusterBlock's MLP forward pass ({@code fc2(gelu(fc1(y)))}, products scaled by 1/sqrt 2 as in
- * {@link ClusterBlockKernel}) on blocks of rows over the fork-join pool, for narrow rows (FEC-Small's first stage:
- * 32 channels, 256 hidden units). Each block runs fc1, GELU and fc2 while its hidden units sit in cache, and calls
- * OpenBLAS directly with products small enough for OpenBLAS to run them on the calling thread.
+ * The ClusterBlock's MLP ({@code fc2(gelu(fc1(y)))}, products scaled by 1/sqrt 2 as in {@link ClusterBlockKernel}),
+ * forward and backward, on blocks of rows over the fork-join pool, for narrow rows (FEC-Small's first stage:
+ * 32 channels, 256 hidden units). Each block runs fc1, GELU and fc2 (or their gradients) while its hidden units sit
+ * in cache, and calls OpenBLAS directly with products small enough for OpenBLAS to run them on the calling thread.
  *
  * <p>Why: with 32 channels the two whole-map products are long and thin (K or N of 32), which OpenBLAS's two
  * threads run at about half their speed on wider products, and the hidden units (8x the map) went through memory
