@@ -25,14 +25,17 @@ final class Assignment {
     private static final int CHUNK_SLOTS = 2048;
 
     private final INDArray cos;        // [G, n, heads*M]
+    private final int m;               // centres per head
     private final INDArray members;    // one-hot rows, shaped like cos
     private final INDArray weighted;   // members * sim
     /** Float only, per slot: the chosen centre's index in [0, M), sim and cos there; null for double. */
     private final int[] centre;
     private final float[] sim, cosAtCentre;
 
-    private Assignment(INDArray cos, INDArray members, INDArray weighted, int[] centre, float[] sim, float[] cosAt) {
+    private Assignment(INDArray cos, int m, INDArray members, INDArray weighted, int[] centre, float[] sim,
+                       float[] cosAt) {
         this.cos = cos;
+        this.m = m;
         this.members = members;
         this.weighted = weighted;
         this.centre = centre;
@@ -52,7 +55,7 @@ final class Assignment {
             long slots = cos.length() / m;
             INDArray sim = Tensors.sigmoidInPlace(cos.mul(alpha).addi(beta)).reshape(slots, m);
             INDArray members = Tensors.oneHot(Nd4j.argMax(sim, 1), m, cos.dataType());
-            return new Assignment(cos, members.reshape(cos.shape()), sim.muli(members).reshape(cos.shape()), null,
+            return new Assignment(cos, m, members.reshape(cos.shape()), sim.muli(members).reshape(cos.shape()), null,
                     null, null);
         }
         INDArray in = Tensors.standalone(cos);
@@ -88,7 +91,7 @@ final class Assignment {
             oneHot.put(first, hot, 0, length);
             scaled.put(first, w, 0, length);
         });
-        return new Assignment(in, members, weighted, centre, sim, cosAt);
+        return new Assignment(in, m, members, weighted, centre, sim, cosAt);
     }
 
     /** The one-hot rows [G, n, heads*M]. */
@@ -111,17 +114,20 @@ final class Assignment {
         if (centre == null) {
             return members.sum(1);
         }
-        int m = (int) (cos.length() / centre.length), row = (int) cos.size(2), slotsPerGroup = (int) cos.size(1) * row / m;
+        int row = (int) cos.size(2), heads = row / m, slotsPerGroup = (int) cos.size(1) * heads;
         float[] counts = new float[(int) cos.size(0) * row];
         for (int s = 0; s < centre.length; s++) {
             // Slot s is head s % heads of its point; its centres are that head's M columns of the group's row.
-            int group = s / slotsPerGroup, head = s % (row / m);
+            int group = s / slotsPerGroup, head = s % heads;
             counts[group * row + head * m + centre[s]] += 1f;
         }
         return Nd4j.createFromArray(counts).reshape(cos.size(0), row);
     }
 
-    /** {@code members centres} (or {@code weighted centres}): each point's centre rows [G, heads*M, k] summed over the heads. */
+    /**
+     * {@code members centres} (or {@code weighted centres}): each point's centre rows [G, heads*M, k] summed over
+     * the heads.
+     */
     INDArray pointSums(INDArray centres, boolean weightedRows) {
         return Tensors.bmm(weightedRows ? weighted : members, centres, false, false);
     }
@@ -145,7 +151,6 @@ final class Assignment {
             return new SimilarityGradient(dz.muli(alpha), dAlpha, dBeta);
         }
         // Only the members' entries are read; each chunk of dCos is written whole (zeros elsewhere), in place.
-        int m = (int) (cos.length() / centre.length);
         INDArray dCos = Tensors.standalone(dWeighted);
         FloatBuffer grad = dCos.data().asNioFloat();
         float scale = (float) alpha;

@@ -41,7 +41,7 @@ final class ClusterPoolKernel implements Kernel {
     @Override
     public INDArray forward(INDArray input, Map<String, INDArray> p, INDArray[] dropPaths) {
         INDArray x = Tensors.contiguous(input).reshape(b * h * w, c);
-        columns = patches.im2col(Tensors.contiguous(input));                                  // [B*H/2*W/2, 9C]
+        columns = patches.im2col(Tensors.contiguous(input));                          // [B*H/2*W/2, 9C]
         skipKernel = skipKernel(p.get(SKIP_W));
         INDArray skip = Tensors.linear(columns, skipKernel, p.get(SKIP_B));
 
@@ -52,7 +52,7 @@ final class ClusterPoolKernel implements Kernel {
         INDArray pooledX = meanPool2x2(xMaps);                                         // [maps, M, C]
         long maps = pooledX.size(0), m = ch * cw;
         INDArray centres = Tensors.linear(pooledX.reshape(maps * m, c), p.get(F_W), p.get(F_B)).reshape(maps, m, o);
-        INDArray cos = Tensors.bmm(UnitRows.of(f).unit, UnitRows.of(centres).unit, false, true);                       // [maps, n, M]
+        INDArray cos = Tensors.bmm(UnitRows.of(f).unit, UnitRows.of(centres).unit, false, true);   // [maps, n, M]
         assigned = Nd4j.argMax(cos, 2);                                                // [maps, n]
         // Each centre's value is the average of v over its members and itself. v is a 1x1 projection of x, so that
         // is the same average of x, projected once per centre instead of once per point. Member sums and, through

@@ -146,7 +146,7 @@ public class FecLayerRuntime extends SameDiffLayer {
         }
         trainingPass = null;
         trainingPassInput = null;
-        nativeDropMasks(in.size(0), false);
+        dropMasks = null;                                    // inference: no stochastic depth
         INDArray out = pass.infer(in, paramTable);
         return workspaceMgr.leverageTo(ArrayType.ACTIVATIONS, out);
     }

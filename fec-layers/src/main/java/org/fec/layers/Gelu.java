@@ -113,7 +113,7 @@ final class Gelu {
         // Chunks of whole rows, so each chunk's column sums are one loop over its rows.
         int chunk = columnSums == null ? CHUNK : CHUNK / cols * cols;
         int chunks = (int) ((s.length() + chunk - 1) / chunk);
-        float[][] partialSums = columnSums == null ? null : new float[chunks][];
+        double[][] partialSums = columnSums == null ? null : new double[chunks][cols];
         forEachChunk(s.length(), chunk, (offset, len, a) -> {
             grad.get(offset, a[0], 0, len);
             in.get(offset, a[1], 0, len);
@@ -121,18 +121,12 @@ final class Gelu {
             backwardChunk(a[0], a[1], a[2], a[3], len);
             grad.put(offset, a[3], 0, len);
             if (partialSums != null) {
-                float[] sums = new float[cols];
-                for (int row = 0; row < len; row += cols) {
-                    for (int j = 0; j < cols; j++) {
-                        sums[j] += a[3][row + j];
-                    }
-                }
-                partialSums[offset / chunk] = sums;
+                Tensors.addColumnSums(a[3], len / cols, cols, partialSums[offset / chunk]);
             }
         });
         if (partialSums != null) {
             double[] total = new double[cols];
-            for (float[] part : partialSums) {                            // in chunk order: deterministic
+            for (double[] part : partialSums) {                           // in chunk order: deterministic
                 for (int j = 0; j < cols; j++) {
                     total[j] += part[j];
                 }

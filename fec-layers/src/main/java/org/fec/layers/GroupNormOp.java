@@ -48,8 +48,8 @@ final class GroupNormOp {
 
     /**
      * The float forward pass as Java loops, one sample per fork-join task: libnd4j took six passes over the rows
-     * (mean, centring, norm, scaling, affine scale and shift), here four over a sample held in a heap array (the last three in cache). The
-     * loops run over channels inside rows, so HotSpot compiles them to SIMD instructions.
+     * (mean, centring, norm, scaling, affine scale and shift), here four over a sample held in a heap array (the
+     * last three in cache), over spans of whole rows so that HotSpot compiles them to SIMD instructions.
      */
     private INDArray forwardFloat(INDArray x, INDArray gamma, INDArray beta) {
         int rows = (int) x.size(0), c = (int) x.size(1), points = (int) (rows / batch), size = points * c;

@@ -59,40 +59,35 @@ final class RowBlockMlp {
         float[] bias1 = repeatedRows(b1, block, INV_SQRT2), bias2 = repeatedRows(b2, block, 1f);
         INDArray out = Nd4j.createUninitialized(DataType.FLOAT, rows, c);
         FloatBuffer output = out.data().asNioFloat();
-        FloatBuffer scaledHidden = null, onePlusErf = null, product = null;
-        if (saved != null) {
+        boolean training = saved != null;
+        if (training) {
             for (int i = 0; i < 3; i++) {
                 saved[i] = Nd4j.createUninitialized(DataType.FLOAT, rows, hidden);
             }
-            scaledHidden = saved[0].data().asNioFloat();
-            onePlusErf = saved[1].data().asNioFloat();
-            product = saved[2].data().asNioFloat();
         }
-        FloatBuffer savedHidden = scaledHidden, savedCdf = onePlusErf, savedProduct = product;
+        FloatBuffer savedHidden = training ? saved[0].data().asNioFloat() : null;
+        FloatBuffer savedCdf = training ? saved[1].data().asNioFloat() : null;
+        FloatBuffer savedProduct = training ? saved[2].data().asNioFloat() : null;
         int blocks = (rows + block - 1) / block;
         IntStream.range(0, blocks).parallel().forEach(k -> {
             int first = k * block, n = Math.min(block, rows - first), length = n * hidden;
             Scratch s = scratch(block * hidden);
-            // fc1 onto the bias rows (beta 1), into the saved array when training, else into the scratch block.
-            FloatBuffer h = savedHidden == null ? s.hidden.clear() : at(savedHidden, first * hidden);
-            h.put(bias1, 0, length);
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, hidden, c, INV_SQRT2, at(in, first * c), c,
-                    fc1, c, 1f, at(h, -length), hidden);
-            at(h, -length).get(s.values, 0, length);
+            // The block's hidden units: in the saved arrays when training, else in the scratch block (offset 0).
+            int offset = training ? first * hidden : 0;
+            FloatBuffer h = training ? savedHidden : s.hidden, g = training ? savedProduct : s.hidden;
+            // fc1 onto the bias rows (beta 1), GELU, then fc2 onto the output's bias rows.
+            TiledGemm.at(h, offset).put(bias1, 0, length);
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, hidden, c, INV_SQRT2, TiledGemm.at(in, first * c),
+                    c, fc1, c, 1f, TiledGemm.at(h, offset), hidden);
+            TiledGemm.at(h, offset).get(s.values, 0, length);
             Gelu.forwardChunk(s.values, s.onePlusErf, s.product, length);
-            FloatBuffer g;
-            if (savedHidden == null) {
-                g = s.hidden.clear();
-                g.put(s.product, 0, length);
-            } else {
-                at(savedCdf, first * hidden).put(s.onePlusErf, 0, length);
-                g = at(savedProduct, first * hidden);
-                g.put(s.product, 0, length);
+            if (training) {
+                TiledGemm.at(savedCdf, offset).put(s.onePlusErf, 0, length);
             }
-            FloatBuffer o = at(output, first * c);
-            o.put(bias2, 0, n * c);
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, c, hidden, INV_SQRT2, at(g, -length), hidden,
-                    fc2, hidden, 1f, at(o, -n * c), c);
+            TiledGemm.at(g, offset).put(s.product, 0, length);
+            TiledGemm.at(output, first * c).put(bias2, 0, n * c);
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, c, hidden, INV_SQRT2, TiledGemm.at(g, offset),
+                    hidden, fc2, hidden, 1f, TiledGemm.at(output, first * c), c);
         });
         return out;
     }
@@ -113,33 +108,30 @@ final class RowBlockMlp {
         int blocks = (rows + block - 1) / block;
         int tasks = Math.max(1, Math.min(blocks, 4 * java.util.concurrent.ForkJoinPool.getCommonPoolParallelism()));
         FloatBuffer[] dW1Parts = new FloatBuffer[tasks], dW2Parts = new FloatBuffer[tasks];
-        double[][] dB1Parts = new double[tasks][hidden], dB2Parts = new double[tasks][c];
+        double[][] dB1Parts = new double[tasks][hidden];
         IntStream.range(0, tasks).parallel().forEach(t -> {
             FloatBuffer dW1Sum = directZeros(hidden * c), dW2Sum = directZeros(c * hidden);
             Scratch s = scratch(block * hidden);
-            float[] dm = new float[block * c];
             for (int k = (int) ((long) blocks * t / tasks); k < (int) ((long) blocks * (t + 1) / tasks); k++) {
                 int first = k * block, n = Math.min(block, rows - first), length = n * hidden;
-                FloatBuffer dOut = at(gradient, first * c), hiddenGrad = s.hidden.clear();
+                FloatBuffer dOut = TiledGemm.at(gradient, first * c);
                 // fc2: dW2 += dMlp^T (s (1 + erf(s))) / sqrt 2, and half the gradient of gelu(h), dMlp W2 / 2.
                 cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, c, hidden, n, INV_SQRT2, dOut, c,
-                        at(product, first * hidden), hidden, 1f, dW2Sum, hidden);
+                        TiledGemm.at(product, first * hidden), hidden, 1f, dW2Sum, hidden);
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, hidden, c, 0.5f, dOut, c, fc2, hidden, 0f,
-                        hiddenGrad, hidden);
+                        TiledGemm.at(s.hidden, 0), hidden);
                 // GELU: the gradient of h (fc1's output) in place of the block.
-                hiddenGrad.get(s.values, 0, length);
-                at(scaledHidden, first * hidden).get(s.product, 0, length);
-                at(onePlusErf, first * hidden).get(s.onePlusErf, 0, length);
+                TiledGemm.at(s.hidden, 0).get(s.values, 0, length);
+                TiledGemm.at(scaledHidden, first * hidden).get(s.product, 0, length);
+                TiledGemm.at(onePlusErf, first * hidden).get(s.onePlusErf, 0, length);
                 Gelu.backwardChunk(s.values, s.product, s.onePlusErf, s.values, length);
-                s.hidden.clear().put(s.values, 0, length);
-                addColumnSums(s.values, n, hidden, dB1Parts[t]);
-                dOut.get(dm, 0, n * c);
-                addColumnSums(dm, n, c, dB2Parts[t]);
+                TiledGemm.at(s.hidden, 0).put(s.values, 0, length);
+                Tensors.addColumnSums(s.values, n, hidden, dB1Parts[t]);
                 // fc1: dW1 += dh^T y, dy = dh W1.
-                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, hidden, c, n, 1f, s.hidden.clear(), hidden,
-                        at(in, first * c), c, 1f, dW1Sum, c);
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, c, hidden, 1f, s.hidden.clear(), hidden,
-                        fc1, c, 0f, at(inputGradient, first * c), c);
+                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, hidden, c, n, 1f, TiledGemm.at(s.hidden, 0),
+                        hidden, TiledGemm.at(in, first * c), c, 1f, dW1Sum, c);
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, c, hidden, 1f, TiledGemm.at(s.hidden, 0),
+                        hidden, fc1, c, 0f, TiledGemm.at(inputGradient, first * c), c);
             }
             dW1Parts[t] = dW1Sum;
             dW2Parts[t] = dW2Sum;
@@ -147,20 +139,8 @@ final class RowBlockMlp {
         dW1.assign(sumInOrder(dW1Parts, hidden, c));
         dW2.assign(sumInOrder(dW2Parts, c, hidden));
         dB1.assign(sumInOrder(dB1Parts).reshape(dB1.shape()));
-        dB2.assign(sumInOrder(dB2Parts).reshape(dB2.shape()));
+        dB2.assign(Tensors.columnSums(dMlp).reshape(dB2.shape()));
         return dy;
-    }
-
-    private static void addColumnSums(float[] values, int rows, int cols, double[] sums) {
-        float[] block = new float[cols];
-        for (int r = 0; r < rows; r++) {
-            for (int j = 0; j < cols; j++) {
-                block[j] += values[r * cols + j];
-            }
-        }
-        for (int j = 0; j < cols; j++) {
-            sums[j] += block[j];
-        }
     }
 
     private static INDArray sumInOrder(FloatBuffer[] parts, int rows, int cols) {
@@ -188,13 +168,6 @@ final class RowBlockMlp {
         return ByteBuffer.allocateDirect(size * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 
-    /** A view of the buffer from {@code offset} (absolute), or from {@code -offset} before its position if negative. */
-    private static FloatBuffer at(FloatBuffer b, int offset) {
-        FloatBuffer view = b.duplicate();
-        view.position(offset >= 0 ? offset : b.position() + offset);
-        return view;
-    }
-
     private static float[] repeatedRows(INDArray bias, int rows, float scale) {
         float[] row = bias.castTo(DataType.FLOAT).toFloatVector(), out = new float[rows * row.length];
         for (int r = 0; r < rows; r++) {
@@ -215,7 +188,7 @@ final class RowBlockMlp {
         final float[] values, onePlusErf, product;
 
         Scratch(int size) {
-            hidden = ByteBuffer.allocateDirect(size * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            hidden = directZeros(size);
             values = new float[size];
             onePlusErf = new float[size];
             product = new float[size];

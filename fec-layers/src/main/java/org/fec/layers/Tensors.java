@@ -196,6 +196,19 @@ final class Tensors {
         return (int) g;
     }
 
+    /** Adds the column sums of the first {@code rows} rows of {@code cols} values into {@code sums} (float per call). */
+    static void addColumnSums(float[] values, int rows, int cols, double[] sums) {
+        float[] partial = new float[cols];
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j++) {
+                partial[j] += values[r * cols + j];
+            }
+        }
+        for (int j = 0; j < cols; j++) {
+            sums[j] += partial[j];
+        }
+    }
+
     /** A task over a range of items: {@code count} items from {@code first}. */
     interface RangeTask {
         void run(int first, int count);
