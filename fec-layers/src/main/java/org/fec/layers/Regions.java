@@ -57,24 +57,30 @@ final class Regions {
 
     /**
      * Adaptive average pooling of every fold region to {@code outRows x outCols} centres, on rows of any width:
-     * t [B*H*W, k] to [B*centres, k] (centres in the row order of {@link #splitCentres}). One batched product per
-     * sample with the whole-image pooling matrix: pooling each fold region of R rows to r bins is pooling the
-     * image's fold*R rows to fold*r bins (PyTorch's bin edges land on the same indices), so folds need no special
-     * case.
+     * t [B*H*W, k] to [B*centres, k] (centres in the row order of {@link #splitCentres}). Pooling each fold region
+     * of R rows to r bins is pooling the image's fold*R rows to fold*r bins (PyTorch's bin edges land on the same
+     * indices), so folds need no special case. The pooling is separable: the image's rows first, one batched
+     * product per sample, then its columns, one per pooled row. (One product with the whole-image [centres, H*W]
+     * matrix cost about 25 times the work at the first stage.)
      */
     INDArray poolRows(INDArray t, long outRows, long outCols) {
-        long points = foldRows * rows * foldCols * cols, centres = foldRows * outRows * foldCols * outCols;
+        long h = foldRows * rows, w = foldCols * cols, oh = foldRows * outRows, ow = foldCols * outCols;
         long k = t.size(1);
-        INDArray p = batchedPoolingMatrix(outRows, outCols, t.dataType());
-        return Tensors.bmm(p, t.reshape(batch, points, k), false, false).reshape(batch * centres, k);
+        DataType dt = t.dataType();
+        INDArray pooledRows = Tensors.bmm(repeated(h, oh, batch, dt), t.reshape(batch, h, w * k), false, false);
+        return Tensors.bmm(repeated(w, ow, batch * oh, dt), pooledRows.reshape(batch * oh, w, k), false, false)
+                .reshape(batch * oh * ow, k);
     }
 
     /** Backward of {@link #poolRows}: dPooled [B*centres, k] to [B*H*W, k]. */
     INDArray poolRowsBackward(INDArray dPooled, long outRows, long outCols) {
-        long points = foldRows * rows * foldCols * cols, centres = foldRows * outRows * foldCols * outCols;
+        long h = foldRows * rows, w = foldCols * cols, oh = foldRows * outRows, ow = foldCols * outCols;
         long k = dPooled.size(1);
-        INDArray p = batchedPoolingMatrix(outRows, outCols, dPooled.dataType());
-        return Tensors.bmm(p, dPooled.reshape(batch, centres, k), true, false).reshape(batch * points, k);
+        DataType dt = dPooled.dataType();
+        INDArray dPooledRows = Tensors.bmm(repeated(w, ow, batch * oh, dt), dPooled.reshape(batch * oh, ow, k),
+                true, false);                                                      // [B*oh, W, k]
+        return Tensors.bmm(repeated(h, oh, batch, dt), dPooledRows.reshape(batch, oh, w * k), true, false)
+                .reshape(batch * h * w, k);
     }
 
     /** Pooled rows [B*centres, heads*d] (from {@link #poolRows}) as per-map centres [maps, M, d]. */
@@ -92,34 +98,18 @@ final class Regions {
         return new Regions(batch, foldRows * outRows, foldCols * outCols, heads, depth, foldRows, foldCols);
     }
 
-    /** Batched pooling matrices; a few shapes at a time (one per stage of the sizes in use). */
+    /** Batched pooling matrices; a few shapes at a time (two per stage of the sizes in use). */
     static final ConstantCache POOLING = new ConstantCache(32);
 
-    /** The whole-image pooling matrix [centres, H*W], repeated for every sample of the batch (cached, detached). */
-    private INDArray batchedPoolingMatrix(long outRows, long outCols, DataType dt) {
-        long h = foldRows * rows, w = foldCols * cols, oh = foldRows * outRows, ow = foldCols * outCols;
-        String key = batch + ":" + h + "x" + w + ">" + oh + "x" + ow + ":" + dt;
-        return POOLING.get(key, () -> {
-            INDArray one = poolingMatrix(h, w, oh, ow, dt);
-            INDArray all = Nd4j.createUninitialized(dt, batch, oh * ow, h * w);
-            for (long i = 0; i < batch; i++) {
+    /** One axis' [out, in] pooling matrix ({@link AdaptivePooling}) repeated {@code count} times (cached, detached). */
+    private static INDArray repeated(long in, long out, long count, DataType dt) {
+        return POOLING.get(count + ":" + in + ">" + out + ":" + dt, () -> {
+            INDArray one = AdaptivePooling.matrix(in, out, dt);
+            INDArray all = Nd4j.createUninitialized(dt, count, out, in);
+            for (long i = 0; i < count; i++) {
                 all.tensorAlongDimension(i, 1, 2).assign(one);
             }
             return all;
         });
-    }
-
-    /** [outR*outC, rows*cols] adaptive-average-pooling matrix (Kronecker product of the two axes' matrices). */
-    static INDArray poolingMatrix(long rows, long cols, long outRows, long outCols, DataType dt) {
-        INDArray pr = AdaptivePooling.matrix(rows, outRows, DataType.DOUBLE);
-        INDArray pc = AdaptivePooling.matrix(cols, outCols, DataType.DOUBLE);
-        INDArray kron = Nd4j.create(DataType.DOUBLE, outRows * outCols, rows * cols);
-        for (int i = 0; i < outRows; i++) {
-            for (int j = 0; j < outCols; j++) {
-                INDArray row = pr.getRow(i).reshape(rows, 1).mmul(pc.getRow(j).reshape(1, cols));
-                kron.putRow(i * outCols + j, row.reshape(rows * cols));
-            }
-        }
-        return kron.castTo(dt);
     }
 }
