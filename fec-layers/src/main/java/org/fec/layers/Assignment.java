@@ -5,6 +5,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 
 /**
  * The Cluster mixer's hard assignment and the products it takes part in. Every point under every head (a "slot", a
@@ -69,8 +70,10 @@ final class Assignment {
         float a = (float) alpha, b = (float) beta;
         Tensors.forEachRange(slots, CHUNK_SLOTS, (firstSlot, count) -> {
             int first = firstSlot * m, length = count * m;
-            float[] x = new float[length], hot = new float[length], w = new float[length];
+            float[] x = Scratch.floats(length), hot = Scratch.floats(length), w = Scratch.floats(length);
             source.get(first, x, 0, length);
+            Arrays.fill(hot, 0, length, 0f);
+            Arrays.fill(w, 0, length, 0f);
             for (int s = 0; s < count; s++) {
                 int row = s * m, best = 0;
                 float bestZ = a * x[row] + b;
@@ -90,6 +93,7 @@ final class Assignment {
             }
             oneHot.put(first, hot, 0, length);
             scaled.put(first, w, 0, length);
+            Scratch.recycle(x, hot, w);
         });
         return new Assignment(in, m, members, weighted, centre, sim, cosAt);
     }
@@ -157,7 +161,9 @@ final class Assignment {
         int chunks = (centre.length + CHUNK_SLOTS - 1) / CHUNK_SLOTS;
         double[] alphaParts = new double[chunks], betaParts = new double[chunks];
         Tensors.forEachRange(centre.length, CHUNK_SLOTS, (firstSlot, count) -> {
-            float[] z = new float[count * m];
+            int length = count * m;
+            float[] z = Scratch.floats(length);
+            Arrays.fill(z, 0, length, 0f);
             double dAlpha = 0, dBeta = 0;
             for (int s = 0; s < count; s++) {
                 int slot = firstSlot + s, at = s * m + centre[slot];
@@ -166,7 +172,8 @@ final class Assignment {
                 dAlpha += (double) value * cosAtCentre[slot];
                 dBeta += value;
             }
-            grad.put(firstSlot * m, z, 0, z.length);
+            grad.put(firstSlot * m, z, 0, length);
+            Scratch.recycle(z);
             alphaParts[firstSlot / CHUNK_SLOTS] = dAlpha;
             betaParts[firstSlot / CHUNK_SLOTS] = dBeta;
         });

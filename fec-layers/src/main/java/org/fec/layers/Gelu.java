@@ -44,8 +44,6 @@ final class Gelu {
     private static final float CLAMP = 4f;
 
     private static final int CHUNK = 8192;
-    /** Per-thread scratch: up to three input chunks and two output chunks. */
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[5][CHUNK]);
 
     private Gelu() {
     }
@@ -172,6 +170,7 @@ final class Gelu {
         return a.data().asNioFloat();
     }
 
+    /** A task over one chunk, with five scratch arrays of CHUNK floats: up to three inputs and two outputs. */
     private interface ChunkTask {
         void run(int offset, int length, float[][] scratch);
     }
@@ -185,7 +184,12 @@ final class Gelu {
         int chunks = (int) ((n + chunk - 1) / chunk);
         IntStream.range(0, chunks).parallel().forEach(k -> {
             int offset = k * chunk;
-            task.run(offset, (int) Math.min(chunk, n - offset), SCRATCH.get());
+            float[][] scratch = new float[5][];
+            for (int i = 0; i < scratch.length; i++) {
+                scratch[i] = Scratch.floats(CHUNK);
+            }
+            task.run(offset, (int) Math.min(chunk, n - offset), scratch);
+            Scratch.recycle(scratch);
         });
     }
 }

@@ -61,7 +61,7 @@ final class GroupNormOp {
         float[] scales = new float[(int) batch];
         INDArray out = Nd4j.createUninitialized(DataType.FLOAT, rows, c);
         IntStream.range(0, (int) batch).parallel().forEach(sample -> {
-            float[] v = new float[size];
+            float[] v = Scratch.floats(size);
             in.data().asNioFloat().get(sample * size, v, 0, size);
             double[] sums = new double[c], squares = new double[c];
             addChannelSums(v, null, points, c, sums);
@@ -71,7 +71,7 @@ final class GroupNormOp {
             }
             addChannelSums(v, v, points, c, squares);
             float scale = (float) (1.0 / Math.sqrt(sumOf(squares) / size + FecOps.GROUP_NORM_EPS));
-            float[] y = new float[size];
+            float[] y = Scratch.floats(size);
             int whole = size / span * span;
             for (int base = 0; base < whole; base += span) {
                 for (int j = 0; j < span; j++) {
@@ -88,6 +88,7 @@ final class GroupNormOp {
                 normed.data().asNioFloat().put(sample * size, v, 0, size);
             }
             out.data().asNioFloat().put(sample * size, y, 0, size);
+            Scratch.recycle(v, y);
             scales[sample] = scale;
         });
         invStd = Nd4j.createFromArray(scales).reshape(batch, 1);
@@ -143,7 +144,7 @@ final class GroupNormOp {
         double[][] dySums = new double[(int) batch][c], dyNormedSums = new double[(int) batch][c];
         INDArray dx = Nd4j.createUninitialized(DataType.FLOAT, rows, c);
         IntStream.range(0, (int) batch).parallel().forEach(sample -> {
-            float[] d = new float[size], n = new float[size];
+            float[] d = Scratch.floats(size), n = Scratch.floats(size);
             gradient.data().asNioFloat().get(sample * size, d, 0, size);
             saved.data().asNioFloat().get(sample * size, n, 0, size);
             addChannelSums(d, null, points, c, dySums[sample]);
@@ -165,6 +166,7 @@ final class GroupNormOp {
                 d[i] = (d[i] * g[i % c] - md - n[i] * mdn) * scale;
             }
             dx.data().asNioFloat().put(sample * size, d, 0, size);
+            Scratch.recycle(d, n);
         });
         double[] gammaGradient = new double[c], betaGradient = new double[c];
         for (int sample = 0; sample < batch; sample++) {

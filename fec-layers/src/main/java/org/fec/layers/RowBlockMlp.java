@@ -4,8 +4,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.stream.IntStream;
 
@@ -31,8 +29,6 @@ final class RowBlockMlp {
     /** Below this many rows per block, the per-call cost outweighs the gain. */
     private static final int MIN_BLOCK_ROWS = 16;
     private static final float INV_SQRT2 = (float) (1.0 / Math.sqrt(2.0));
-
-    private static final ThreadLocal<Scratch> SCRATCH = new ThreadLocal<>();
 
     private RowBlockMlp() {
     }
@@ -71,7 +67,7 @@ final class RowBlockMlp {
         int blocks = (rows + block - 1) / block;
         IntStream.range(0, blocks).parallel().forEach(k -> {
             int first = k * block, n = Math.min(block, rows - first), length = n * hidden;
-            Scratch s = scratch(block * hidden);
+            Block s = new Block(block * hidden);
             // The block's hidden units: in the saved arrays when training, else in the scratch block (offset 0).
             int offset = training ? first * hidden : 0;
             FloatBuffer h = training ? savedHidden : s.hidden, g = training ? savedProduct : s.hidden;
@@ -88,6 +84,7 @@ final class RowBlockMlp {
             TiledGemm.at(output, first * c).put(bias2, 0, n * c);
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, c, hidden, INV_SQRT2, TiledGemm.at(g, offset),
                     hidden, fc2, hidden, 1f, TiledGemm.at(output, first * c), c);
+            s.recycle();
         });
         return out;
     }
@@ -110,14 +107,16 @@ final class RowBlockMlp {
         FloatBuffer[] dW1Parts = new FloatBuffer[tasks], dW2Parts = new FloatBuffer[tasks];
         double[][] dB1Parts = new double[tasks][hidden];
         IntStream.range(0, tasks).parallel().forEach(t -> {
-            FloatBuffer dW1Sum = directZeros(hidden * c), dW2Sum = directZeros(c * hidden);
-            Scratch s = scratch(block * hidden);
-            for (int k = (int) ((long) blocks * t / tasks); k < (int) ((long) blocks * (t + 1) / tasks); k++) {
+            FloatBuffer dW1Sum = Scratch.direct(hidden * c), dW2Sum = Scratch.direct(c * hidden);
+            Block s = new Block(block * hidden);
+            int firstBlock = (int) ((long) blocks * t / tasks);
+            for (int k = firstBlock; k < (int) ((long) blocks * (t + 1) / tasks); k++) {
                 int first = k * block, n = Math.min(block, rows - first), length = n * hidden;
+                float sumsSoFar = k == firstBlock ? 0f : 1f;              // the task's weight sums start here
                 FloatBuffer dOut = TiledGemm.at(gradient, first * c);
                 // fc2: dW2 += dMlp^T (s (1 + erf(s))) / sqrt 2, and half the gradient of gelu(h), dMlp W2 / 2.
                 cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, c, hidden, n, INV_SQRT2, dOut, c,
-                        TiledGemm.at(product, first * hidden), hidden, 1f, dW2Sum, hidden);
+                        TiledGemm.at(product, first * hidden), hidden, sumsSoFar, dW2Sum, hidden);
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, hidden, c, 0.5f, dOut, c, fc2, hidden, 0f,
                         TiledGemm.at(s.hidden, 0), hidden);
                 // GELU: the gradient of h (fc1's output) in place of the block.
@@ -129,15 +128,18 @@ final class RowBlockMlp {
                 Tensors.addColumnSums(s.values, n, hidden, dB1Parts[t]);
                 // fc1: dW1 += dh^T y, dy = dh W1.
                 cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, hidden, c, n, 1f, TiledGemm.at(s.hidden, 0),
-                        hidden, TiledGemm.at(in, first * c), c, 1f, dW1Sum, c);
+                        hidden, TiledGemm.at(in, first * c), c, sumsSoFar, dW1Sum, c);
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, c, hidden, 1f, TiledGemm.at(s.hidden, 0),
                         hidden, fc1, c, 0f, TiledGemm.at(inputGradient, first * c), c);
             }
+            s.recycle();
             dW1Parts[t] = dW1Sum;
             dW2Parts[t] = dW2Sum;
         });
         dW1.assign(sumInOrder(dW1Parts, hidden, c));
         dW2.assign(sumInOrder(dW2Parts, c, hidden));
+        Scratch.recycle(dW1Parts);
+        Scratch.recycle(dW2Parts);
         dB1.assign(sumInOrder(dB1Parts).reshape(dB1.shape()));
         dB2.assign(Tensors.columnSums(dMlp).reshape(dB2.shape()));
         return dy;
@@ -164,10 +166,6 @@ final class RowBlockMlp {
         return Nd4j.createFromArray(total).castTo(DataType.FLOAT);
     }
 
-    private static FloatBuffer directZeros(int size) {
-        return ByteBuffer.allocateDirect(size * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
-    }
-
     private static float[] repeatedRows(INDArray bias, int rows, float scale) {
         float[] row = bias.castTo(DataType.FLOAT).toFloatVector(), out = new float[rows * row.length];
         for (int r = 0; r < rows; r++) {
@@ -182,25 +180,21 @@ final class RowBlockMlp {
         return Tensors.standalone(a.castTo(DataType.FLOAT)).data().asNioFloat();
     }
 
-    /** Per-thread blocks: an off-heap one for OpenBLAS and heap ones for the GELU loop. */
-    private static final class Scratch {
+    /** A task's working blocks (from {@link Scratch}): an off-heap one for OpenBLAS, heap ones for the GELU loop. */
+    private static final class Block {
         final FloatBuffer hidden;
         final float[] values, onePlusErf, product;
 
-        Scratch(int size) {
-            hidden = directZeros(size);
-            values = new float[size];
-            onePlusErf = new float[size];
-            product = new float[size];
+        Block(int size) {
+            hidden = Scratch.direct(size);
+            values = Scratch.floats(size);
+            onePlusErf = Scratch.floats(size);
+            product = Scratch.floats(size);
         }
-    }
 
-    private static Scratch scratch(int size) {
-        Scratch s = SCRATCH.get();
-        if (s == null || s.values.length < size) {
-            s = new Scratch(size);
-            SCRATCH.set(s);
+        void recycle() {
+            Scratch.recycle(hidden);
+            Scratch.recycle(values, onePlusErf, product);
         }
-        return s;
     }
 }

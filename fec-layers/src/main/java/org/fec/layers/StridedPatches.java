@@ -6,6 +6,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import java.util.stream.IntStream;
 
 /**
@@ -42,10 +43,12 @@ final class StridedPatches {
         INDArray cols = Nd4j.createUninitialized(DataType.FLOAT, b * oh * ow, 9 * c);
         FloatBuffer target = cols.data().asNioFloat();
         IntStream.range(0, (int) b).parallel().forEach(sample -> {
-            float[] x = new float[mapSize], out = new float[colsSize];       // out starts at zero: the padding
+            float[] x = Scratch.floats(mapSize), out = Scratch.floats(colsSize);
             source.get(sample * mapSize, x, 0, mapSize);
+            Arrays.fill(out, 0, colsSize, 0f);                                  // the padding
             forEachPatchCell((mapAt, colAt) -> System.arraycopy(x, mapAt, out, colAt, cc));
             target.put(sample * colsSize, out, 0, colsSize);
+            Scratch.recycle(x, out);
         });
         return cols;
     }
@@ -61,14 +64,16 @@ final class StridedPatches {
         INDArray dx = Nd4j.createUninitialized(DataType.FLOAT, b, h, w, c);
         FloatBuffer target = dx.data().asNioFloat();
         IntStream.range(0, (int) b).parallel().forEach(sample -> {
-            float[] d = new float[colsSize], out = new float[mapSize];
+            float[] d = Scratch.floats(colsSize), out = Scratch.floats(mapSize);
             source.get(sample * colsSize, d, 0, colsSize);
+            Arrays.fill(out, 0, mapSize, 0f);
             forEachPatchCell((mapAt, colAt) -> {
                 for (int j = 0; j < cc; j++) {
                     out[mapAt + j] += d[colAt + j];
                 }
             });
             target.put(sample * mapSize, out, 0, mapSize);
+            Scratch.recycle(d, out);
         });
         return dx;
     }

@@ -164,8 +164,9 @@ final class Tensors {
         int rowLength = (int) d, inSize = (int) (n * d), outSize = (int) (m * d);
         IntStream.range(0, (int) maps).parallel().forEach(k -> {
             if (rows.dataType() == DataType.FLOAT) {
-                float[] x = new float[inSize], acc = new float[outSize];
+                float[] x = Scratch.floats(inSize), acc = Scratch.floats(outSize);
                 in.data().asNioFloat().get(k * inSize, x, 0, inSize);
+                java.util.Arrays.fill(acc, 0, outSize, 0f);
                 for (int i = 0; i < n; i++) {
                     int to = groupOf(groups, k * n + i, m) * rowLength, from = i * rowLength;
                     for (int j = 0; j < rowLength; j++) {
@@ -173,6 +174,7 @@ final class Tensors {
                     }
                 }
                 sums.data().asNioFloat().put(k * outSize, acc, 0, outSize);
+                Scratch.recycle(x, acc);
             } else {
                 double[] x = new double[inSize], acc = new double[outSize];
                 in.data().asNioDouble().get(k * inSize, x, 0, inSize);

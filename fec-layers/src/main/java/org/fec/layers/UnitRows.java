@@ -44,8 +44,9 @@ final class UnitRows {
         FloatBuffer source = in.data().asNioFloat(), target = unit.data().asNioFloat();
         float eps = (float) FecOps.NORMALIZE_EPS;
         Tensors.forEachRange(rows, CHUNK_ROWS, (first, count) -> {
-            float[] v = new float[count * d];
-            source.get(first * d, v, 0, v.length);
+            int length = count * d;
+            float[] v = Scratch.floats(length);
+            source.get(first * d, v, 0, length);
             for (int r = 0; r < count; r++) {
                 float squares = 0f;
                 for (int j = 0; j < d; j++) {
@@ -57,7 +58,8 @@ final class UnitRows {
                 }
                 norms[first + r] = norm;
             }
-            target.put(first * d, v, 0, v.length);
+            target.put(first * d, v, 0, length);
+            Scratch.recycle(v);
         });
         return new UnitRows(unit, Nd4j.createFromArray(norms).reshape(normShape));
     }
@@ -79,9 +81,10 @@ final class UnitRows {
         FloatBuffer gradient = dy.data().asNioFloat(), units = unit.data().asNioFloat(), target = dx.data().asNioFloat();
         float eps = (float) FecOps.NORMALIZE_EPS;
         Tensors.forEachRange(rows, CHUNK_ROWS, (first, count) -> {
-            float[] g = new float[count * d], u = new float[count * d];
-            gradient.get(first * d, g, 0, g.length);
-            units.get(first * d, u, 0, u.length);
+            int length = count * d;
+            float[] g = Scratch.floats(length), u = Scratch.floats(length);
+            gradient.get(first * d, g, 0, length);
+            units.get(first * d, u, 0, length);
             for (int r = 0; r < count; r++) {
                 float norm = n[first + r], dot = 0f;
                 for (int j = 0; j < d; j++) {
@@ -94,7 +97,8 @@ final class UnitRows {
                     g[r * d + j] = (g[r * d + j] - u[r * d + j] * dot) / norm;
                 }
             }
-            target.put(first * d, g, 0, g.length);
+            target.put(first * d, g, 0, length);
+            Scratch.recycle(g, u);
         });
         return dx;
     }
