@@ -1,6 +1,7 @@
 package org.fec.layers;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Map;
 
@@ -44,10 +45,33 @@ final class ClusterBlockKernel implements Kernel {
         this.aggregation = new ClusterAggregation(regions, c, proposalRows, proposalCols);
     }
 
+    /**
+     * Inference: nothing is kept for a backward pass, and each branch is added to the residual inside its last
+     * product. The layer scales ride in the output projections' weights and biases ({@code ls (z W^T + b)} is
+     * {@code z (diag(ls) W)^T + ls b}), the mixer's output becomes the residual sum in place, and fc2's product
+     * accumulates straight into it (beta 1): three passes over the rows fewer than scaling, adding and copying the
+     * bias separately.
+     */
     @Override
     public INDArray infer(INDArray input, Map<String, INDArray> p) {
         keepForBackward = false;
-        return forward(input, p, new INDArray[0]);
+        drops = new INDArray[0];
+        INDArray x = Tensors.contiguous(input).reshape(b * h * w, c);
+        INDArray y = new GroupNormOp(b, false).forward(x, p.get(NORM1_W), p.get(NORM1_B));
+        INDArray ls1 = p.get(LS1).reshape(c, 1), ls2 = p.get(LS2).reshape(c, 1);
+        INDArray x2 = mixerForward(y, p, p.get(PROJ_W).mulColumnVector(ls1), p.get(PROJ_B).mul(ls1.reshape(c)))
+                .addi(x);                                                          // the mixer's own new rows
+        y = new GroupNormOp(b, false).forward(x2, p.get(NORM2_W), p.get(NORM2_B));
+        INDArray w2 = p.get(FC2_W).mulColumnVector(ls2);
+        x2.addiRowVector(p.get(FC2_B).mul(ls2.reshape(c)));
+        if (RowBlockMlp.applies(y, conf.getMlpHidden())) {
+            RowBlockMlp.forwardAdding(y, p.get(FC1_W), p.get(FC1_B), w2, x2);
+        } else {
+            INDArray scaledGelu = Gelu.forwardInPlace(Tensors.linear(y, INV_SQRT2, p.get(FC1_W),
+                    p.get(FC1_B).mul(INV_SQRT2)));
+            Nd4j.gemm(scaledGelu, Tensors.contiguous(w2), x2, false, true, INV_SQRT2, 1.0);
+        }
+        return x2.reshape(b, h, w, c);
     }
 
     @Override
@@ -56,7 +80,7 @@ final class ClusterBlockKernel implements Kernel {
         INDArray x = Tensors.contiguous(input).reshape(b * h * w, c);
         norm1 = new GroupNormOp(b, keepForBackward);
         y1 = norm1.forward(x, p.get(NORM1_W), p.get(NORM1_B));
-        mixed = mixerForward(y1, p);
+        mixed = mixerForward(y1, p, p.get(PROJ_W), p.get(PROJ_B));
         INDArray x2 = x.add(branch(Tensors.mulRowVector(mixed, p.get(LS1)), 0));
 
         norm2 = new GroupNormOp(b, keepForBackward);
@@ -87,7 +111,8 @@ final class ClusterBlockKernel implements Kernel {
         return x2.addi(branch(Tensors.mulRowVector(mlp, p.get(LS2)), 1)).reshape(b, h, w, c);
     }
 
-    private INDArray mixerForward(INDArray y, Map<String, INDArray> p) {
+    /** The Cluster mixer's output rows, with the output projection {@code wP}, {@code bP} given. */
+    private INDArray mixerForward(INDArray y, Map<String, INDArray> p, INDArray wP, INDArray bP) {
         long rows = y.size(0), heads = regions.heads, d = regions.depth;
         INDArray fRows = Tensors.linear(y, p.get(F_W), p.get(F_B)).reshape(rows, heads, d);
         // Pooling commutes with the projections (the mean of x W^T + b is (mean x) W^T + b), so the C input
@@ -102,7 +127,7 @@ final class ClusterBlockKernel implements Kernel {
         centreBlocks = headBlocks.blockDiagonal(cUnit.unit);
         INDArray cos = Tensors.bmm(fUnitRegions, centreBlocks, false, false);
         return aggregation.forward(cos, p.get(ALPHA).getDouble(0), p.get(BETA).getDouble(0), y, pooledY,
-                p.get(V_W), p.get(V_B), p.get(PROJ_W), p.get(PROJ_B));
+                p.get(V_W), p.get(V_B), wP, bP);
     }
 
     /** Scales a [rows, C] branch per sample by its stochastic-depth factor. */

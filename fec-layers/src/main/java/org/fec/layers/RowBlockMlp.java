@@ -50,10 +50,29 @@ final class RowBlockMlp {
      * @return the MLP output rows [rows, C]
      */
     static INDArray forward(INDArray y, INDArray w1, INDArray b1, INDArray w2, INDArray b2, INDArray[] saved) {
+        INDArray out = Nd4j.createUninitialized(DataType.FLOAT, y.size(0), y.size(1));
+        forward(y, w1, b1, w2, repeatedRows(b2, blockRows(y.size(1), w1.size(0)), 1f), saved, out);
+        return out;
+    }
+
+    /**
+     * Inference, adding the MLP's output without fc2's bias into {@code sum} ([rows, C], a C-order array of its
+     * own): fc2's products accumulate there (beta 1).
+     */
+    static void forwardAdding(INDArray y, INDArray w1, INDArray b1, INDArray w2, INDArray sum) {
+        if (!Tensors.isCContiguous(sum) || sum.offset() != 0 || sum.data().length() != sum.length()) {
+            throw new IllegalArgumentException("forwardAdding needs a C-order array of its own, got "
+                    + sum.shapeInfoToString());
+        }
+        forward(y, w1, b1, w2, null, null, sum);
+    }
+
+    /** bias2: fc2's bias as rows of a block to write before fc2's product, or null to add onto {@code out}. */
+    private static void forward(INDArray y, INDArray w1, INDArray b1, INDArray w2, float[] bias2, INDArray[] saved,
+                                INDArray out) {
         int rows = (int) y.size(0), c = (int) y.size(1), hidden = (int) w1.size(0), block = blockRows(c, hidden);
         FloatBuffer in = floats(y), fc1 = floats(w1), fc2 = floats(w2);
-        float[] bias1 = repeatedRows(b1, block, INV_SQRT2), bias2 = repeatedRows(b2, block, 1f);
-        INDArray out = Nd4j.createUninitialized(DataType.FLOAT, rows, c);
+        float[] bias1 = repeatedRows(b1, block, INV_SQRT2);
         FloatBuffer output = out.data().asNioFloat();
         boolean training = saved != null;
         if (training) {
@@ -81,12 +100,13 @@ final class RowBlockMlp {
                 TiledGemm.at(savedCdf, offset).put(s.onePlusErf, 0, length);
             }
             TiledGemm.at(g, offset).put(s.product, 0, length);
-            TiledGemm.at(output, first * c).put(bias2, 0, n * c);
+            if (bias2 != null) {
+                TiledGemm.at(output, first * c).put(bias2, 0, n * c);
+            }
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, c, hidden, INV_SQRT2, TiledGemm.at(g, offset),
                     hidden, fc2, hidden, 1f, TiledGemm.at(output, first * c), c);
             s.recycle();
         });
-        return out;
     }
 
     /**

@@ -33,6 +33,12 @@ class RowBlockMlpTest {
         assertClose(scaledHidden, saved[0], "scaled hidden units");
         assertClose(cdfAndGelu[0], saved[1], "1 + erf(s)");
         assertClose(cdfAndGelu[1], saved[2], "s (1 + erf(s))");
+
+        // Inference adding onto a sum, without fc2's bias.
+        INDArray sum = Nd4j.randn(DataType.FLOAT, rows, c);
+        INDArray expectedSum = sum.add(expected).subiRowVector(b2);
+        RowBlockMlp.forwardAdding(y, w1, b1, w2, sum);
+        assertClose(expectedSum, sum, "output added onto a sum");
     }
 
     @Test
