@@ -130,6 +130,11 @@ final class ClusterBlockKernel implements Kernel {
                 p.get(V_W), p.get(V_B), wP, bP);
     }
 
+    /** The stochastic-depth factors [batch, 1] of branch i, or null without stochastic depth. */
+    private INDArray dropOf(int i) {
+        return drops.length == 0 ? null : drops[i];
+    }
+
     /** Scales a [rows, C] branch per sample by its stochastic-depth factor. */
     private INDArray branch(INDArray t, int i) {
         if (drops.length == 0) {
@@ -144,10 +149,8 @@ final class ClusterBlockKernel implements Kernel {
             throw new IllegalStateException("ClusterBlock backward pass after an inference-only forward pass");
         }
         INDArray dx3 = epsilon.dup('c').reshape(b * h * w, c);
-        // x3 = x2 + ls2 * mlp
-        INDArray dBranch2 = branch(dx3.dup(), 1);
-        g.get(LS2).assign(Tensors.columnSums(dBranch2.mul(mlp)));
-        INDArray dMlp = dBranch2.muliRowVector(p.get(LS2));
+        // x3 = x2 + drop * ls2 * mlp
+        INDArray dMlp = ScaledBranch.backward(dx3, mlp, p.get(LS2), dropOf(1), b, g.get(LS2));
         INDArray dy2;
         if (mlpInRowBlocks) {
             dy2 = RowBlockMlp.backward(dMlp, y2, p.get(FC1_W), p.get(FC2_W),
@@ -164,10 +167,8 @@ final class ClusterBlockKernel implements Kernel {
         }
         INDArray dx2 = dx3.addi(norm2.backward(dy2, p.get(NORM2_W), g.get(NORM2_W), g.get(NORM2_B)));
 
-        // x2 = x + ls1 * mixer(GN1(x))
-        INDArray dBranch1 = branch(dx2.dup(), 0);
-        g.get(LS1).assign(Tensors.columnSums(dBranch1.mul(mixed)));
-        INDArray dMixed = dBranch1.muliRowVector(p.get(LS1));
+        // x2 = x + drop * ls1 * mixer(GN1(x))
+        INDArray dMixed = ScaledBranch.backward(dx2, mixed, p.get(LS1), dropOf(0), b, g.get(LS1));
         INDArray dy1 = mixerBackward(dMixed, p, g);
         return dx2.addi(norm1.backward(dy1, p.get(NORM1_W), g.get(NORM1_W), g.get(NORM1_B))).reshape(b, h, w, c);
     }

@@ -13,8 +13,6 @@ import java.util.stream.IntStream;
  */
 final class GroupNormOp {
 
-    private static final int BLOCK = 256;
-
     private final long batch;
     private final boolean keepForBackward;
     private INDArray normed;      // [rows, C]
@@ -55,7 +53,7 @@ final class GroupNormOp {
     private INDArray forwardFloat(INDArray x, INDArray gamma, INDArray beta) {
         int rows = (int) x.size(0), c = (int) x.size(1), points = (int) (rows / batch), size = points * c;
         INDArray in = Tensors.standalone(x);
-        float[] g = tiled(gamma, size), b = tiled(beta, size);
+        float[] g = Tensors.tiledChannels(gamma, size), b = Tensors.tiledChannels(beta, size);
         normed = keepForBackward ? Nd4j.createUninitialized(DataType.FLOAT, rows, c) : null;
         float[] scales = new float[(int) batch];
         INDArray out = Nd4j.createUninitialized(DataType.FLOAT, rows, c);
@@ -63,12 +61,12 @@ final class GroupNormOp {
             float[] v = Scratch.floats(size);
             in.data().asNioFloat().get(sample * size, v, 0, size);
             double[] sums = new double[c], squares = new double[c];
-            addChannelSums(v, null, size, c, sums);
+            Tensors.addChannelSums(v, null, size, c, sums);
             float mean = (float) (sumOf(sums) / size);
             for (int i = 0; i < size; i++) {
                 v[i] -= mean;                                    // centred in place (the sample sits in cache)
             }
-            addChannelSums(v, v, size, c, squares);
+            Tensors.addChannelSums(v, v, size, c, squares);
             float scale = (float) (1.0 / Math.sqrt(sumOf(squares) / size + FecOps.GROUP_NORM_EPS));
             float[] y = Scratch.floats(size);
             for (int i = 0; i < size; i++) {
@@ -132,15 +130,15 @@ final class GroupNormOp {
         int rows = (int) dy.size(0), c = (int) dy.size(1), points = (int) (rows / batch), size = points * c;
         INDArray gradient = Tensors.standalone(dy), saved = Tensors.standalone(normed);
         float[] g = gamma.castTo(DataType.FLOAT).toFloatVector(), scales = invStd.toFloatVector();
-        float[] gTiled = tiled(gamma, size);
+        float[] gTiled = Tensors.tiledChannels(gamma, size);
         double[][] dySums = new double[(int) batch][c], dyNormedSums = new double[(int) batch][c];
         INDArray dx = Nd4j.createUninitialized(DataType.FLOAT, rows, c);
         IntStream.range(0, (int) batch).parallel().forEach(sample -> {
             float[] d = Scratch.floats(size), n = Scratch.floats(size);
             gradient.data().asNioFloat().get(sample * size, d, 0, size);
             saved.data().asNioFloat().get(sample * size, n, 0, size);
-            addChannelSums(d, null, size, c, dySums[sample]);
-            addChannelSums(d, n, size, c, dyNormedSums[sample]);
+            Tensors.addChannelSums(d, null, size, c, dySums[sample]);
+            Tensors.addChannelSums(d, n, size, c, dyNormedSums[sample]);
             double meanD = 0, meanDn = 0;
             for (int k = 0; k < c; k++) {
                 meanD += g[k] * dySums[sample][k];
@@ -165,49 +163,6 @@ final class GroupNormOp {
         dGamma.assign(Nd4j.createFromArray(gammaGradient).castTo(DataType.FLOAT).reshape(dGamma.shape()));
         dBeta.assign(Nd4j.createFromArray(betaGradient).castTo(DataType.FLOAT).reshape(dBeta.shape()));
         return dx;
-    }
-
-    /** A per-channel vector [C] repeated over a sample's points, as a Scratch array of at least {@code size}. */
-    private static float[] tiled(INDArray perChannel, int size) {
-        float[] channel = perChannel.castTo(DataType.FLOAT).toFloatVector(), out = Scratch.floats(size);
-        for (int at = 0; at < size; at += channel.length) {
-            System.arraycopy(channel, 0, out, at, Math.min(channel.length, size - at));
-        }
-        return out;
-    }
-
-    /**
-     * Adds to totals[k] the sum over a sample's points of {@code v[p, k]} (times {@code w[p, k]} unless w is null),
-     * as float sums over blocks of about {@link #BLOCK} points added up in double. Each span of rows is first copied
-     * to the start of a small array, so that the accumulating loop indexes all its arrays alike (see
-     * {@link #forwardFloat}); copy and add ran about 3x faster than adding from the span's offset.
-     */
-    private static void addChannelSums(float[] v, float[] w, int size, int c, double[] totals) {
-        int span = c * Math.max(1, BLOCK / c), whole = size / span * span;
-        int blockLength = Math.max(1, BLOCK / (span / c)) * span;               // about BLOCK points
-        float[] partial = new float[span], a = new float[span], b = w == null ? null : new float[span];
-        for (int start = 0; start < whole; start += blockLength) {
-            java.util.Arrays.fill(partial, 0f);
-            for (int base = start; base < Math.min(whole, start + blockLength); base += span) {
-                System.arraycopy(v, base, a, 0, span);
-                if (b == null) {
-                    for (int j = 0; j < span; j++) {
-                        partial[j] += a[j];
-                    }
-                } else {
-                    System.arraycopy(w, base, b, 0, span);
-                    for (int j = 0; j < span; j++) {
-                        partial[j] += a[j] * b[j];
-                    }
-                }
-            }
-            for (int j = 0; j < span; j++) {
-                totals[j % c] += partial[j];
-            }
-        }
-        for (int i = whole; i < size; i++) {                     // the last rows, fewer than a span
-            totals[i % c] += w == null ? v[i] : (double) v[i] * w[i];
-        }
     }
 
     /** Per-sample sums of the rows of m [batch * points, C]: [batch, C], one product with ones [batch, 1, points]. */

@@ -21,6 +21,9 @@ import java.util.stream.IntStream;
  */
 final class Tensors {
 
+    /** Points per float partial sum in {@link #addChannelSums}. */
+    private static final int CHANNEL_SUM_BLOCK = 256;
+
     private Tensors() {
     }
 
@@ -196,6 +199,49 @@ final class Tensors {
             throw new IllegalArgumentException("group index " + g + " at " + index + " is outside [0, " + m + ")");
         }
         return (int) g;
+    }
+
+    /** A per-channel vector [C] repeated over a sample's points, as a Scratch array of at least {@code size}. */
+    static float[] tiledChannels(INDArray perChannel, int size) {
+        float[] channel = perChannel.castTo(DataType.FLOAT).toFloatVector(), out = Scratch.floats(size);
+        for (int at = 0; at < size; at += channel.length) {
+            System.arraycopy(channel, 0, out, at, Math.min(channel.length, size - at));
+        }
+        return out;
+    }
+
+    /**
+     * Adds to totals[k] the sum over a sample's points of {@code v[p, k]} (times {@code w[p, k]} unless w is null),
+     * as float sums over blocks of about {@link #CHANNEL_SUM_BLOCK} points added up in double. Each span of rows is
+     * first copied to the start of a small array, so that the accumulating loop indexes all its arrays alike (see
+     * GroupNormOp's forward pass); copy and add ran about 3x faster than adding from the span's offset.
+     */
+    static void addChannelSums(float[] v, float[] w, int size, int c, double[] totals) {
+        int span = c * Math.max(1, CHANNEL_SUM_BLOCK / c), whole = size / span * span;
+        int blockLength = Math.max(1, CHANNEL_SUM_BLOCK / (span / c)) * span;          // about CHANNEL_SUM_BLOCK points
+        float[] partial = new float[span], a = new float[span], b = w == null ? null : new float[span];
+        for (int start = 0; start < whole; start += blockLength) {
+            java.util.Arrays.fill(partial, 0f);
+            for (int base = start; base < Math.min(whole, start + blockLength); base += span) {
+                System.arraycopy(v, base, a, 0, span);
+                if (b == null) {
+                    for (int j = 0; j < span; j++) {
+                        partial[j] += a[j];
+                    }
+                } else {
+                    System.arraycopy(w, base, b, 0, span);
+                    for (int j = 0; j < span; j++) {
+                        partial[j] += a[j] * b[j];
+                    }
+                }
+            }
+            for (int j = 0; j < span; j++) {
+                totals[j % c] += partial[j];
+            }
+        }
+        for (int i = whole; i < size; i++) {                     // the last rows, fewer than a span
+            totals[i % c] += w == null ? v[i] : (double) v[i] * w[i];
+        }
     }
 
     /**
