@@ -55,7 +55,6 @@ final class ClusterBlockKernel implements Kernel {
     @Override
     public INDArray infer(INDArray input, Map<String, INDArray> p) {
         keepForBackward = false;
-        drops = new INDArray[0];
         INDArray x = Tensors.contiguous(input).reshape(b * h * w, c);
         INDArray y = new GroupNormOp(b, false).forward(x, p.get(NORM1_W), p.get(NORM1_B));
         INDArray ls1 = p.get(LS1).reshape(c, 1), ls2 = p.get(LS2).reshape(c, 1);

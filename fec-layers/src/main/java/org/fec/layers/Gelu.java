@@ -123,13 +123,7 @@ final class Gelu {
             }
         });
         if (partialSums != null) {
-            double[] total = new double[cols];
-            for (double[] part : partialSums) {                           // in chunk order: deterministic
-                for (int j = 0; j < cols; j++) {
-                    total[j] += part[j];
-                }
-            }
-            columnSums.assign(Nd4j.createFromArray(total).castTo(columnSums.dataType()).reshape(columnSums.shape()));
+            Tensors.assignSumInOrder(partialSums, columnSums);
         }
         return dy;
     }

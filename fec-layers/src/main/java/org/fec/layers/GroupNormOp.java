@@ -153,15 +153,8 @@ final class GroupNormOp {
             Scratch.recycle(d, n);
         });
         Scratch.recycle(gTiled);
-        double[] gammaGradient = new double[c], betaGradient = new double[c];
-        for (int sample = 0; sample < batch; sample++) {
-            for (int k = 0; k < c; k++) {
-                gammaGradient[k] += dyNormedSums[sample][k];
-                betaGradient[k] += dySums[sample][k];
-            }
-        }
-        dGamma.assign(Nd4j.createFromArray(gammaGradient).castTo(DataType.FLOAT).reshape(dGamma.shape()));
-        dBeta.assign(Nd4j.createFromArray(betaGradient).castTo(DataType.FLOAT).reshape(dBeta.shape()));
+        Tensors.assignSumInOrder(dyNormedSums, dGamma);
+        Tensors.assignSumInOrder(dySums, dBeta);
         return dx;
     }
 

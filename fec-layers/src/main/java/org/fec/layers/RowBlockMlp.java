@@ -160,7 +160,7 @@ final class RowBlockMlp {
         dW2.assign(sumInOrder(dW2Parts, c, hidden));
         Scratch.recycle(dW1Parts);
         Scratch.recycle(dW2Parts);
-        dB1.assign(sumInOrder(dB1Parts).reshape(dB1.shape()));
+        Tensors.assignSumInOrder(dB1Parts, dB1);
         dB2.assign(Tensors.columnSums(dMlp).reshape(dB2.shape()));
         return dy;
     }
@@ -174,16 +174,6 @@ final class RowBlockMlp {
             }
         }
         return Nd4j.createFromArray(total).reshape(rows, cols);
-    }
-
-    private static INDArray sumInOrder(double[][] parts) {
-        double[] total = new double[parts[0].length];
-        for (double[] p : parts) {
-            for (int i = 0; i < total.length; i++) {
-                total[i] += p[i];
-            }
-        }
-        return Nd4j.createFromArray(total).castTo(DataType.FLOAT);
     }
 
     private static float[] repeatedRows(INDArray bias, int rows, float scale) {

@@ -46,7 +46,10 @@ final class ScaledBranch {
             float[] d = Scratch.floats(size), v = Scratch.floats(size);
             gradient.data().asNioFloat().get(sample * size, d, 0, size);
             branch.data().asNioFloat().get(sample * size, v, 0, size);
-            Tensors.addChannelSums(d, v, size, channels, sums[sample]);        // sums of dx * t, times factor below
+            Tensors.addChannelSums(d, v, size, channels, sums[sample]);        // sums of dx * t
+            for (int k = 0; k < channels; k++) {
+                sums[sample][k] *= factor;
+            }
             for (int i = 0; i < size; i++) {
                 d[i] = d[i] * factor * lsTiled[i];
             }
@@ -54,14 +57,7 @@ final class ScaledBranch {
             Scratch.recycle(d, v);
         });
         Scratch.recycle(lsTiled);
-        double[] total = new double[channels];
-        for (int sample = 0; sample < batch; sample++) {                       // in sample order: deterministic
-            double factor = factors == null ? 1.0 : factors[sample];
-            for (int k = 0; k < channels; k++) {
-                total[k] += factor * sums[sample][k];
-            }
-        }
-        dLs.assign(Nd4j.createFromArray(total).castTo(DataType.FLOAT).reshape(dLs.shape()));
+        Tensors.assignSumInOrder(sums, dLs);
         return dt;
     }
 }

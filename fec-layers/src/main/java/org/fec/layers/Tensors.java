@@ -262,6 +262,20 @@ final class Tensors {
         }
     }
 
+    /**
+     * Writes the sum of per-task partial sums into {@code target} (any shape of the same length, cast to its type),
+     * adding the parts in order so that results do not depend on which thread finished first.
+     */
+    static void assignSumInOrder(double[][] parts, INDArray target) {
+        double[] total = new double[parts[0].length];
+        for (double[] part : parts) {
+            for (int j = 0; j < total.length; j++) {
+                total[j] += part[j];
+            }
+        }
+        target.assign(Nd4j.createFromArray(total).castTo(target.dataType()).reshape(target.shape()));
+    }
+
     /** A task over a range of items: {@code count} items from {@code first}. */
     interface RangeTask {
         void run(int first, int count);
