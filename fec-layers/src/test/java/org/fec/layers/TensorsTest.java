@@ -91,4 +91,20 @@ class TensorsTest {
                 () -> Tensors.groupRowSums(rows, group, m));
         assertTrue(e.getMessage().contains("outside [0, 9)"), e.getMessage());
     }
+
+    @Test
+    void columnSumsOfFloatAndDoubleRowsAndOfAView() {
+        INDArray m = Nd4j.randn(DataType.DOUBLE, 1000, 37);
+        INDArray expected = m.sum(0);
+        assertTrue(Tensors.columnSums(m).equalsWithEps(expected, 1e-9));
+        INDArray sums = Tensors.columnSums(m.castTo(DataType.FLOAT));
+        assertEquals(DataType.FLOAT, sums.dataType());
+        assertEquals(37, sums.length());
+        assertTrue(sums.castTo(DataType.DOUBLE).equalsWithEps(expected, 1e-3), sums + " vs " + expected);
+        // A column slice is not contiguous: it is copied first, not read with the parent's row stride.
+        INDArray wide = Nd4j.randn(DataType.FLOAT, 50, 12);
+        INDArray slice = wide.get(NDArrayIndex.all(),
+                NDArrayIndex.interval(4, 9));
+        assertTrue(Tensors.columnSums(slice).equalsWithEps(slice.sum(0), 1e-4));
+    }
 }
