@@ -45,20 +45,26 @@ final class ClusterPoolKernel implements Kernel {
         skipKernel = skipKernel(p.get(SKIP_W));
         INDArray skip = Tensors.linear(columns, skipKernel, p.get(SKIP_B));
 
-        INDArray f = regions.split(Tensors.linear(x, p.get(F_W), p.get(F_B)));      // [maps, n, o]
         INDArray xMaps = inputRegions.split(x);                                       // [maps, n, C]
+        INDArray xWithOnes = Tensors.withOnesColumn(xMaps);                           // [maps, n, C + 1]
         // Pooling commutes with the 1x1 projections (the mean of x W^T + b is (mean x) W^T + b), so the centres
         // come from the C input channels pooled once.
         INDArray pooledX = meanPool2x2(xMaps);                                         // [maps, M, C]
         long maps = pooledX.size(0), m = ch * cw;
-        INDArray centres = Tensors.linear(pooledX.reshape(maps * m, c), p.get(F_W), p.get(F_B)).reshape(maps, m, o);
-        INDArray cos = Tensors.bmm(UnitRows.of(f).unit, UnitRows.of(centres).unit, false, true);   // [maps, n, M]
-        assigned = Nd4j.argMax(cos, 2);                                                // [maps, n]
+        INDArray unitCentres = UnitRows.of(Tensors.linear(pooledX.reshape(maps * m, c), p.get(F_W), p.get(F_B))).unit;
+        // Every point joins the centre most cosine-similar to its f = W_f x + b_f. Dividing f by its norm scales
+        // all of a point's similarities alike, so the argmax only needs f . c = [x, 1] . [W_f^T c, b_f . c] for the
+        // unit centres c: a product over the C + 1 input columns instead of the o channels of f, with f itself
+        // never computed (o = 2C here, so half the work of the largest product of a classifier's first pool).
+        INDArray centresInInput = Nd4j.createUninitialized(x.dataType(), maps * m, c + 1);
+        Nd4j.gemm(unitCentres, projectionWithBias(p), centresInInput, false, false, 1.0, 0.0);
+        INDArray similarity = Tensors.bmm(xWithOnes, centresInInput.reshape(maps, m, c + 1), false, true);
+        assigned = Nd4j.argMax(similarity, 2);                                         // [maps, n]
         // Each centre's value is the average of v over its members and itself. v is a 1x1 projection of x, so that
         // is the same average of x, projected once per centre instead of once per point. Member sums and, through
-        // a column of ones, member counts come from one pass of ordered group sums (M = n/4 here: a one-hot
+        // the column of ones, member counts come from one pass of ordered group sums (M = n/4 here: a one-hot
         // [maps, n, M] mask and its product would cost M times as much).
-        INDArray sums = Tensors.groupRowSums(Tensors.withOnesColumn(xMaps), assigned, m);   // [maps, M, C + 1]
+        INDArray sums = Tensors.groupRowSums(xWithOnes, assigned, m);                 // [maps, M, C + 1]
         countPlusOne = sums.get(all(), all(), NDArrayIndex.interval(c, c + 1)).add(1.0);   // [maps, M, 1]
         meanX = sums.get(all(), all(), NDArrayIndex.interval(0, c)).add(pooledX).divi(countPlusOne)
                 .reshape(maps * m, c);
@@ -90,6 +96,14 @@ final class ClusterPoolKernel implements Kernel {
         g.get(F_W).assign(0);
         g.get(F_B).assign(0);
         return dx;
+    }
+
+    /** conv_f's weight with its bias as one more column, [o, C + 1]. */
+    private INDArray projectionWithBias(Map<String, INDArray> p) {
+        INDArray wb = Nd4j.createUninitialized(p.get(F_W).dataType(), o, c + 1);
+        wb.get(all(), NDArrayIndex.interval(0, c)).assign(p.get(F_W));
+        wb.get(all(), NDArrayIndex.interval(c, c + 1)).assign(p.get(F_B).reshape(o, 1));
+        return wb;
     }
 
     /** conv_skip weight [o, c, 3, 3] as a [o, 9c] matrix matching {@link StridedPatches}' (ky, kx, c) column order. */
