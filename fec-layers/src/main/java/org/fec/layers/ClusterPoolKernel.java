@@ -18,6 +18,7 @@ final class ClusterPoolKernel implements Kernel {
     private final Regions inputRegions;      // the same regions of the input, depth C
     private final long ch, cw;               // centre grid of a region
     private final StridedPatches patches;    // conv_skip's 3x3 stride-2 patches
+    private final BlockMeans blockMeans;     // the centre proposals: 2x2 means of each region
 
     private INDArray columns, skipKernel, assigned, countPlusOne, meanX;
     private GroupNormOp norm;
@@ -36,6 +37,7 @@ final class ClusterPoolKernel implements Kernel {
         this.patches = new StridedPatches(b, h, w, c);
         this.ch = regions.rows / 2;
         this.cw = regions.cols / 2;
+        this.blockMeans = new BlockMeans(regions.rows, regions.cols);
     }
 
     @Override
@@ -49,7 +51,7 @@ final class ClusterPoolKernel implements Kernel {
         INDArray xWithOnes = Tensors.withOnesColumn(xMaps);                           // [maps, n, C + 1]
         // Pooling commutes with the 1x1 projections (the mean of x W^T + b is (mean x) W^T + b), so the centres
         // come from the C input channels pooled once.
-        INDArray pooledX = meanPool2x2(xMaps);                                         // [maps, M, C]
+        INDArray pooledX = blockMeans.forward(xMaps);                                 // [maps, M, C]
         long maps = pooledX.size(0), m = ch * cw;
         INDArray unitCentres = UnitRows.of(Tensors.linear(pooledX.reshape(maps * m, c), p.get(F_W), p.get(F_B))).unit;
         // Every point joins the centre most cosine-similar to its f = W_f x + b_f. Dividing f by its norm scales
@@ -90,7 +92,7 @@ final class ClusterPoolKernel implements Kernel {
         INDArray dSums = dMeanX.reshape(maps, m, c).divi(countPlusOne);              // [maps, M, C]
         // Every member receives its centre's gradient (a row gather, not a product with a [maps, n, M] mask), and
         // the centre's own pooled input a quarter of it per point.
-        INDArray dxMaps = Tensors.groupRowsGather(dSums, assigned).addi(meanPool2x2Backward(dSums));
+        INDArray dxMaps = Tensors.groupRowsGather(dSums, assigned).addi(blockMeans.backward(dSums));
         dx.addi(inputRegions.merge(dxMaps).reshape(b, h, w, c));
         // conv_f only steers the hard assignment: no gradient, as in the reference.
         g.get(F_W).assign(0);
@@ -113,36 +115,6 @@ final class ClusterPoolKernel implements Kernel {
 
     private static INDArrayIndex all() {
         return NDArrayIndex.all();
-    }
-
-    /**
-     * Mean of every 2x2 block of each region: [maps, rows*cols, k] to [maps, M, k]. Horizontal pairs first, then
-     * vertical ones, each as one add of two column halves of a matrix: rank-2 strided views, which ND4J walks far
-     * faster than the four rank-6 corner views of the same blocks.
-     */
-    private INDArray meanPool2x2(INDArray t) {
-        long maps = t.size(0), k = t.size(2);
-        INDArray pairs = Tensors.contiguous(t).reshape(maps * ch * 2 * cw, 2 * k);       // (left, right) per row
-        INDArray rowSums = pairs.get(all(), NDArrayIndex.interval(0, k))
-                .add(pairs.get(all(), NDArrayIndex.interval(k, 2 * k)));
-        INDArray rowPairs = rowSums.reshape(maps * ch, 2 * cw * k);                          // (top, bottom)
-        INDArray sums = rowPairs.get(all(), NDArrayIndex.interval(0, cw * k))
-                .add(rowPairs.get(all(), NDArrayIndex.interval(cw * k, 2 * cw * k)));
-        return sums.muli(0.25).reshape(maps, ch * cw, k);
-    }
-
-    /** Adjoint of {@link #meanPool2x2}: a quarter of every centre's gradient to each of its four points. */
-    private INDArray meanPool2x2Backward(INDArray dCentres) {
-        long maps = dCentres.size(0), k = dCentres.size(2);
-        INDArray quarter = dCentres.mul(0.25).reshape(maps * ch, cw * k);
-        INDArray rowPairs = Nd4j.createUninitialized(dCentres.dataType(), maps * ch, 2 * cw * k);
-        rowPairs.get(all(), NDArrayIndex.interval(0, cw * k)).assign(quarter);
-        rowPairs.get(all(), NDArrayIndex.interval(cw * k, 2 * cw * k)).assign(quarter);
-        INDArray rowSums = rowPairs.reshape(maps * ch * 2 * cw, k);
-        INDArray pairs = Nd4j.createUninitialized(dCentres.dataType(), maps * ch * 2 * cw, 2 * k);
-        pairs.get(all(), NDArrayIndex.interval(0, k)).assign(rowSums);
-        pairs.get(all(), NDArrayIndex.interval(k, 2 * k)).assign(rowSums);
-        return pairs.reshape(maps, 4 * ch * cw, k);
     }
 
     /** Pooled centres [maps, M, o] as rows of the output map [B*H/2*W/2, o]. */
