@@ -89,12 +89,12 @@ final class ClusterBlockKernel implements Kernel {
         // twiceCdf = 1 + erf(s) = 2 Phi(h) and s * twiceCdf = sqrt 2 * gelu(h).
         mlpInRowBlocks = RowBlockMlp.applies(y2, conf.getMlpHidden());
         if (mlpInRowBlocks) {
-            INDArray[] saved = keepForBackward ? new INDArray[3] : null;
+            INDArray[] saved = keepForBackward ? new INDArray[2] : null;
             mlp = RowBlockMlp.forward(y2, p.get(FC1_W), p.get(FC1_B), p.get(FC2_W), p.get(FC2_B), saved);
             if (saved != null) {
                 scaledHidden = saved[0];
                 twiceCdf = saved[1];
-                scaledGelu = saved[2];
+                scaledGelu = null;                                  // recomputed block by block when needed
             }
         } else {
             scaledHidden = Tensors.linear(y2, INV_SQRT2, p.get(FC1_W), p.get(FC1_B).mul(INV_SQRT2));
@@ -153,7 +153,7 @@ final class ClusterBlockKernel implements Kernel {
         INDArray dy2;
         if (mlpInRowBlocks) {
             dy2 = RowBlockMlp.backward(dMlp, y2, p.get(FC1_W), p.get(FC2_W),
-                    new INDArray[]{scaledHidden, twiceCdf, scaledGelu}, g.get(FC1_W), g.get(FC1_B), g.get(FC2_W),
+                    new INDArray[]{scaledHidden, twiceCdf}, g.get(FC1_W), g.get(FC1_B), g.get(FC2_W),
                     g.get(FC2_B));
         } else {
             // Half the gradient of gelu(h) (the 1/2 rides in the product) times twice gelu'(h), where

@@ -45,8 +45,9 @@ final class RowBlockMlp {
     }
 
     /**
-     * @param saved null in inference; else three new [rows, hidden] arrays are put there: the scaled hidden units
-     *              s, {@code 1 + erf(s)} and {@code s (1 + erf(s))} (what the backward pass reads)
+     * @param saved null in inference; else two new [rows, hidden] arrays are put there: the scaled hidden units s
+     *              and {@code 1 + erf(s)} (what the backward pass reads; it recomputes their product
+     *              {@code s (1 + erf(s))} block by block, which costs less than writing and reading it back)
      * @return the MLP output rows [rows, C]
      */
     static INDArray forward(INDArray y, INDArray w1, INDArray b1, INDArray w2, INDArray b2, INDArray[] saved) {
@@ -76,20 +77,20 @@ final class RowBlockMlp {
         FloatBuffer output = out.data().asNioFloat();
         boolean training = saved != null;
         if (training) {
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < 2; i++) {
                 saved[i] = Nd4j.createUninitialized(DataType.FLOAT, rows, hidden);
             }
         }
         FloatBuffer savedHidden = training ? saved[0].data().asNioFloat() : null;
         FloatBuffer savedCdf = training ? saved[1].data().asNioFloat() : null;
-        FloatBuffer savedProduct = training ? saved[2].data().asNioFloat() : null;
         int blocks = (rows + block - 1) / block;
         IntStream.range(0, blocks).parallel().forEach(k -> {
             int first = k * block, n = Math.min(block, rows - first), length = n * hidden;
             Block s = new Block(block * hidden);
-            // The block's hidden units: in the saved arrays when training, else in the scratch block (offset 0).
+            // The block's hidden units: in the saved arrays when training, else in the scratch block (offset 0);
+            // GELU's output in the scratch block.
             int offset = training ? first * hidden : 0;
-            FloatBuffer h = training ? savedHidden : s.hidden, g = training ? savedProduct : s.hidden;
+            FloatBuffer h = training ? savedHidden : s.hidden;
             // fc1 onto the bias rows (beta 1), GELU, then fc2 onto the output's bias rows.
             TiledGemm.at(h, offset).put(bias1, 0, length);
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, hidden, c, INV_SQRT2, TiledGemm.at(in, first * c),
@@ -99,11 +100,11 @@ final class RowBlockMlp {
             if (training) {
                 TiledGemm.at(savedCdf, offset).put(s.onePlusErf, 0, length);
             }
-            TiledGemm.at(g, offset).put(s.product, 0, length);
+            TiledGemm.at(s.hidden, 0).put(s.product, 0, length);
             if (bias2 != null) {
                 TiledGemm.at(output, first * c).put(bias2, 0, n * c);
             }
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, c, hidden, INV_SQRT2, TiledGemm.at(g, offset),
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, c, hidden, INV_SQRT2, TiledGemm.at(s.hidden, 0),
                     hidden, fc2, hidden, 1f, TiledGemm.at(output, first * c), c);
             s.recycle();
         });
@@ -119,7 +120,7 @@ final class RowBlockMlp {
                              INDArray dB1, INDArray dW2, INDArray dB2) {
         int rows = (int) y.size(0), c = (int) y.size(1), hidden = (int) w1.size(0), block = blockRows(c, hidden);
         FloatBuffer gradient = floats(dMlp), in = floats(y), fc1 = floats(w1), fc2 = floats(w2);
-        FloatBuffer scaledHidden = floats(saved[0]), onePlusErf = floats(saved[1]), product = floats(saved[2]);
+        FloatBuffer scaledHidden = floats(saved[0]), onePlusErf = floats(saved[1]);
         INDArray dy = Nd4j.createUninitialized(DataType.FLOAT, rows, c);
         FloatBuffer inputGradient = dy.data().asNioFloat();
         int blocks = (rows + block - 1) / block;
@@ -134,15 +135,20 @@ final class RowBlockMlp {
                 int first = k * block, n = Math.min(block, rows - first), length = n * hidden;
                 float sumsSoFar = k == firstBlock ? 0f : 1f;              // the task's weight sums start here
                 FloatBuffer dOut = TiledGemm.at(gradient, first * c);
+                // GELU's output s (1 + erf(s)) again, exactly as the forward pass multiplied it.
+                TiledGemm.at(scaledHidden, first * hidden).get(s.product, 0, length);
+                TiledGemm.at(onePlusErf, first * hidden).get(s.onePlusErf, 0, length);
+                for (int i = 0; i < length; i++) {
+                    s.values[i] = s.product[i] * s.onePlusErf[i];
+                }
+                TiledGemm.at(s.hidden, 0).put(s.values, 0, length);
                 // fc2: dW2 += dMlp^T (s (1 + erf(s))) / sqrt 2, and half the gradient of gelu(h), dMlp W2 / 2.
                 cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, c, hidden, n, INV_SQRT2, dOut, c,
-                        TiledGemm.at(product, first * hidden), hidden, sumsSoFar, dW2Sum, hidden);
+                        TiledGemm.at(s.hidden, 0), hidden, sumsSoFar, dW2Sum, hidden);
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, hidden, c, 0.5f, dOut, c, fc2, hidden, 0f,
                         TiledGemm.at(s.hidden, 0), hidden);
                 // GELU: the gradient of h (fc1's output) in place of the block.
                 TiledGemm.at(s.hidden, 0).get(s.values, 0, length);
-                TiledGemm.at(scaledHidden, first * hidden).get(s.product, 0, length);
-                TiledGemm.at(onePlusErf, first * hidden).get(s.onePlusErf, 0, length);
                 Gelu.backwardChunk(s.values, s.product, s.onePlusErf, s.values, length);
                 TiledGemm.at(s.hidden, 0).put(s.values, 0, length);
                 Tensors.addColumnSums(s.values, n, hidden, dB1Parts[t]);
