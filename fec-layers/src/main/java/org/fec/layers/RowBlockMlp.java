@@ -36,7 +36,8 @@ final class RowBlockMlp {
     /** Whether the row-block pass runs for rows y [rows, C] and {@code hidden} hidden units. */
     static boolean applies(INDArray y, long hidden) {
         return TiledGemm.OPENBLAS && y.dataType() == DataType.FLOAT && y.length() <= Integer.MAX_VALUE
-                && hidden * y.size(1) * y.size(0) <= Integer.MAX_VALUE && blockRows(y.size(1), hidden) >= MIN_BLOCK_ROWS;
+                && hidden * y.size(1) * y.size(0) <= Integer.MAX_VALUE
+                && blockRows(y.size(1), hidden) >= MIN_BLOCK_ROWS;
     }
 
     private static int blockRows(long channels, long hidden) {
