@@ -48,9 +48,25 @@ final class Assignment {
      * @param cos similarities [G, n, heads*M], each row of M one slot
      */
     static Assignment of(INDArray cos, int m, double alpha, double beta) {
+        return of(cos, null, m, alpha, beta);
+    }
+
+    /**
+     * The assignment from dot products with unit centres and the points' norms instead of cosines (float only):
+     * cos = dot / norm for every slot, one norm per slot. A slot's positive norm scales its M dot products alike,
+     * so the choice is made on the dot products and only the chosen one is divided (inference skips the point
+     * rows' unit copies).
+     *
+     * @param slotNorms the points' clamped norms, one per slot in the slots' order, or null when cos are cosines
+     */
+    static Assignment of(INDArray cos, float[] slotNorms, int m, double alpha, double beta) {
         if (cos.rank() != 3 || cos.size(2) % m != 0) {
             throw new IllegalArgumentException("similarities " + java.util.Arrays.toString(cos.shape())
                     + " are not [groups, points, heads*M] with M = " + m);
+        }
+        if (slotNorms != null && (cos.dataType() != DataType.FLOAT || slotNorms.length != cos.length() / m)) {
+            throw new IllegalArgumentException("slot norms: " + slotNorms.length + " for " + cos.length() / m
+                    + " float slots, got " + cos.dataType());
         }
         if (cos.dataType() != DataType.FLOAT || cos.length() > Integer.MAX_VALUE) {
             long slots = cos.length() / m;
@@ -84,12 +100,16 @@ final class Assignment {
                         bestZ = z;
                     }
                 }
+                float cosine = slotNorms == null ? x[row + best] : x[row + best] / slotNorms[firstSlot + s];
+                if (slotNorms != null) {
+                    bestZ = a * cosine + b;
+                }
                 float weight = (float) (1.0 / (1.0 + Math.exp(-bestZ)));
                 hot[row + best] = 1f;
                 w[row + best] = weight;
                 centre[firstSlot + s] = best;
                 sim[firstSlot + s] = weight;
-                cosAt[firstSlot + s] = x[row + best];
+                cosAt[firstSlot + s] = cosine;
             }
             oneHot.put(first, hot, 0, length);
             scaled.put(first, w, 0, length);

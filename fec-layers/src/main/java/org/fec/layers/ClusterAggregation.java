@@ -56,7 +56,17 @@ final class ClusterAggregation {
      */
     INDArray forward(INDArray cos, double alpha, double beta, INDArray y, INDArray pooledY, INDArray wV, INDArray bV,
                      INDArray wP, INDArray bP) {
-        assignment = Assignment.of(cos, (int) m, alpha, beta);
+        return forward(cos, null, alpha, beta, y, pooledY, wV, bV, wP, bP);
+    }
+
+    /**
+     * {@link #forward(INDArray, double, double, INDArray, INDArray, INDArray, INDArray, INDArray, INDArray)} from
+     * the points' dot products with the unit centres and the points' norms (float only; see
+     * {@link Assignment#of(INDArray, float[], int, double, double)}).
+     */
+    INDArray forward(INDArray cos, float[] slotNorms, double alpha, double beta, INDArray y, INDArray pooledY,
+                     INDArray wV, INDArray bV, INDArray wP, INDArray bP) {
+        assignment = Assignment.of(cos, slotNorms, (int) m, alpha, beta);
         values = centreValues(y, pooledY, wV, bV);
         wPerHead = Tensors.contiguous(wP.reshape(c, heads, d).permute(1, 0, 2));
         projected = fromHeads(Tensors.bmm(values, wPerHead, false, true), c);

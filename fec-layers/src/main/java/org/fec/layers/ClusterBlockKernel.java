@@ -17,6 +17,7 @@ final class ClusterBlockKernel implements Kernel {
     private final Regions regions;
     private final long proposalRows, proposalCols;
     private final Regions allHeadRegions;    // the fold regions of rows with all heads side by side
+    private final Regions slotRegions;       // the same regions of one value per point and head
     private final HeadBlocks headBlocks;
     private final ClusterAggregation aggregation;
 
@@ -41,6 +42,7 @@ final class ClusterBlockKernel implements Kernel {
         this.proposalRows = conf.getProposalRows();
         this.proposalCols = conf.getProposalCols();
         this.allHeadRegions = new Regions(b, h, w, 1, regions.heads * regions.depth, fr, fc);
+        this.slotRegions = new Regions(b, h, w, 1, regions.heads, fr, fc);
         this.headBlocks = new HeadBlocks(regions, proposalRows * proposalCols);
         this.aggregation = new ClusterAggregation(regions, c, proposalRows, proposalCols);
     }
@@ -119,14 +121,23 @@ final class ClusterBlockKernel implements Kernel {
         pooledY = regions.poolRows(y, proposalRows, proposalCols);                // [B * centres, C]
         INDArray centres = regions.splitCentres(Tensors.linear(pooledY, p.get(F_W), p.get(F_B)), proposalRows,
                 proposalCols);                                                     // [maps, M, d]
-        fUnit = UnitRows.of(fRows);                                                // [rows, heads, d]
         cUnit = UnitRows.of(centres);                                              // [maps, M, d]
+        centreBlocks = headBlocks.blockDiagonal(cUnit.unit);
+        double alpha = p.get(ALPHA).getDouble(0), beta = p.get(BETA).getDouble(0);
+        if (!keepForBackward && UnitRows.inJava(fRows)) {
+            // Inference: the products of f itself with the unit centres, and f's norms, which the assignment
+            // divides the chosen product by; f's unit rows, which only the backward pass reads, are never written.
+            INDArray fRegions = allHeadRegions.split(fRows.reshape(rows, heads * d));
+            INDArray norms = Nd4j.createFromArray(UnitRows.normsOf(fRows)).reshape(rows, heads);
+            float[] slotNorms = Tensors.standalone(slotRegions.split(norms)).data().asFloat();
+            return aggregation.forward(Tensors.bmm(fRegions, centreBlocks, false, false), slotNorms, alpha, beta,
+                    y, pooledY, p.get(V_W), p.get(V_B), wP, bP);
+        }
+        fUnit = UnitRows.of(fRows);                                                // [rows, heads, d]
         // Similarities of every head on the region rows [B*R, n, heads*M], through block-diagonal centres.
         fUnitRegions = allHeadRegions.split(fUnit.unit.reshape(rows, heads * d));
-        centreBlocks = headBlocks.blockDiagonal(cUnit.unit);
         INDArray cos = Tensors.bmm(fUnitRegions, centreBlocks, false, false);
-        return aggregation.forward(cos, p.get(ALPHA).getDouble(0), p.get(BETA).getDouble(0), y, pooledY,
-                p.get(V_W), p.get(V_B), wP, bP);
+        return aggregation.forward(cos, alpha, beta, y, pooledY, p.get(V_W), p.get(V_B), wP, bP);
     }
 
     /** The stochastic-depth factors [batch, 1] of branch i, or null without stochastic depth. */

@@ -64,6 +64,34 @@ final class UnitRows {
         return new UnitRows(unit, Nd4j.createFromArray(norms).reshape(normShape));
     }
 
+    /**
+     * The clamped norms {@code max(||x||, 1e-12)} along the last axis alone, for float x, as the same sums
+     * {@link #of} forms: one read of x, no unit rows written.
+     */
+    static float[] normsOf(INDArray x) {
+        if (!inJava(x)) {
+            throw new IllegalArgumentException("normsOf takes float arrays, got " + x.dataType());
+        }
+        int d = (int) x.size(x.rank() - 1), rows = (int) (x.length() / d);
+        float[] norms = new float[rows];
+        FloatBuffer source = Tensors.standalone(x).data().asNioFloat();
+        float eps = (float) FecOps.NORMALIZE_EPS;
+        Tensors.forEachRange(rows, CHUNK_ROWS, (first, count) -> {
+            int length = count * d;
+            float[] v = Scratch.floats(length);
+            source.get(first * d, v, 0, length);
+            for (int r = 0; r < count; r++) {
+                float squares = 0f;
+                for (int j = 0; j < d; j++) {
+                    squares += v[r * d + j] * v[r * d + j];
+                }
+                norms[first + r] = Math.max((float) Math.sqrt(squares), eps);
+            }
+            Scratch.recycle(v);
+        });
+        return norms;
+    }
+
     /** The gradient of x from the gradient of the unit rows (shaped like them). */
     INDArray backward(INDArray dUnit) {
         if (!inJava(dUnit) || unit.dataType() != DataType.FLOAT) {
@@ -103,7 +131,7 @@ final class UnitRows {
         return dx;
     }
 
-    private static boolean inJava(INDArray a) {
+    static boolean inJava(INDArray a) {
         return a.dataType() == DataType.FLOAT && a.length() <= Integer.MAX_VALUE;
     }
 }

@@ -43,6 +43,26 @@ class AssignmentTest {
         }
     }
 
+    /** From dot products and the points' norms (inference): the assignment of the cosines dot / norm. */
+    @Test
+    void dotProductsAndNormsGiveTheAssignmentOfTheirCosines() {
+        Nd4j.getRandom().setSeed(4);
+        int slots = GROUPS * POINTS * HEADS;
+        INDArray cos = Nd4j.rand(DataType.DOUBLE, GROUPS, POINTS, HEADS * M).subi(0.5).muli(2.0);
+        INDArray norms = Nd4j.rand(DataType.DOUBLE, slots).addi(0.1).muli(5.0);
+        INDArray dots = cos.reshape(slots, M).mulColumnVector(norms.reshape(slots, 1)).reshape(cos.shape());
+        float[] slotNorms = norms.castTo(DataType.FLOAT).toFloatVector();
+        for (double alpha : new double[]{1.7, -0.8}) {
+            String at = ", alpha " + alpha;
+            Assignment expected = Assignment.of(cos, M, alpha, 0.3);
+            Assignment actual = Assignment.of(dots.castTo(DataType.FLOAT), slotNorms, M, alpha, 0.3);
+            assertEquals(expected.members().castTo(DataType.FLOAT), actual.members(), "members" + at);
+            assertClose(expected.weighted(), actual.weighted(), "weighted" + at);
+        }
+        assertThrows(IllegalArgumentException.class, () -> Assignment.of(dots.castTo(DataType.FLOAT),
+                new float[slots - 1], M, 1.0, 0.0));
+    }
+
     @Test
     void tiesGoToTheFirstCentreInBothPasses() {
         INDArray cos = Nd4j.createFromArray(new double[][][]{{{0.2, 0.9, 0.9, 0.1}, {0.5, 0.5, 0.5, 0.5}}});

@@ -91,4 +91,22 @@ class EngineEquivalenceTest {
             assertTrue(diff <= 1e-4 * scale, k + ": float differs from double by " + diff + " (scale " + scale + ")");
         }
     }
+
+    /**
+     * Float inference assigns from f's dot products with the unit centres and f's norms (no unit rows of f), with
+     * fold regions here; the training forward pass normalises f first. Both give the same activations to float
+     * precision.
+     */
+    @org.junit.jupiter.api.Test
+    void floatInferenceMatchesTheTrainingForwardPassWithFolds() {
+        ComputationGraph g = TinyGraphs.chain(2, 4, new ClusterBlock(4, 8, 2, 2, 3, 3, 2, 2, 0))
+                .convertDataType(DataType.FLOAT);
+        Nd4j.getRandom().setSeed(12);
+        INDArray x = Nd4j.randn(DataType.FLOAT, 2, 3, 32, 32);
+        INDArray inference = g.feedForward(x, false).get("l0").dup();
+        INDArray training = g.feedForward(x, true).get("l0").dup();
+        double scale = Math.max(1.0, training.amaxNumber().doubleValue());
+        double diff = inference.sub(training).amaxNumber().doubleValue();
+        assertTrue(diff <= 1e-5 * scale, "float inference differs from the training forward pass by " + diff);
+    }
 }
