@@ -49,20 +49,13 @@ final class ClusterAggregation {
     }
 
     /**
-     * @param cos     cosine similarities of every head on the region rows, [B*R, n, heads*M]
-     * @param y       the mixer's input rows [B*H*W, C]
-     * @param pooledY y pooled to the centres, [B*centres, C] (from {@link Regions#poolRows})
+     * @param cos       cosine similarities of every head on the region rows, [B*R, n, heads*M]; or, with
+     *                  {@code slotNorms}, the points' dot products with the unit centres (float only; see
+     *                  {@link Assignment#of(INDArray, float[], int, double, double)})
+     * @param slotNorms the points' norms, one per point and head in the slots' order, or null
+     * @param y         the mixer's input rows [B*H*W, C]
+     * @param pooledY   y pooled to the centres, [B*centres, C] (from {@link Regions#poolRows})
      * @return the mixer's output rows [B*H*W, C]
-     */
-    INDArray forward(INDArray cos, double alpha, double beta, INDArray y, INDArray pooledY, INDArray wV, INDArray bV,
-                     INDArray wP, INDArray bP) {
-        return forward(cos, null, alpha, beta, y, pooledY, wV, bV, wP, bP);
-    }
-
-    /**
-     * {@link #forward(INDArray, double, double, INDArray, INDArray, INDArray, INDArray, INDArray, INDArray)} from
-     * the points' dot products with the unit centres and the points' norms (float only; see
-     * {@link Assignment#of(INDArray, float[], int, double, double)}).
      */
     INDArray forward(INDArray cos, float[] slotNorms, double alpha, double beta, INDArray y, INDArray pooledY,
                      INDArray wV, INDArray bV, INDArray wP, INDArray bP) {

@@ -123,21 +123,23 @@ final class ClusterBlockKernel implements Kernel {
                 proposalCols);                                                     // [maps, M, d]
         cUnit = UnitRows.of(centres);                                              // [maps, M, d]
         centreBlocks = headBlocks.blockDiagonal(cUnit.unit);
-        double alpha = p.get(ALPHA).getDouble(0), beta = p.get(BETA).getDouble(0);
+        // Similarities of every head on the region rows [B*R, n, heads*M], through block-diagonal centres.
+        INDArray similarities;
+        float[] slotNorms = null;
         if (!keepForBackward && UnitRows.inJava(fRows)) {
             // Inference: the products of f itself with the unit centres, and f's norms, which the assignment
             // divides the chosen product by; f's unit rows, which only the backward pass reads, are never written.
-            INDArray fRegions = allHeadRegions.split(fRows.reshape(rows, heads * d));
+            similarities = Tensors.bmm(allHeadRegions.split(fRows.reshape(rows, heads * d)), centreBlocks, false,
+                    false);
             INDArray norms = Nd4j.createFromArray(UnitRows.normsOf(fRows)).reshape(rows, heads);
-            float[] slotNorms = Tensors.standalone(slotRegions.split(norms)).data().asFloat();
-            return aggregation.forward(Tensors.bmm(fRegions, centreBlocks, false, false), slotNorms, alpha, beta,
-                    y, pooledY, p.get(V_W), p.get(V_B), wP, bP);
+            slotNorms = Tensors.standalone(slotRegions.split(norms)).data().asFloat();
+        } else {
+            fUnit = UnitRows.of(fRows);                                            // [rows, heads, d]
+            fUnitRegions = allHeadRegions.split(fUnit.unit.reshape(rows, heads * d));
+            similarities = Tensors.bmm(fUnitRegions, centreBlocks, false, false);
         }
-        fUnit = UnitRows.of(fRows);                                                // [rows, heads, d]
-        // Similarities of every head on the region rows [B*R, n, heads*M], through block-diagonal centres.
-        fUnitRegions = allHeadRegions.split(fUnit.unit.reshape(rows, heads * d));
-        INDArray cos = Tensors.bmm(fUnitRegions, centreBlocks, false, false);
-        return aggregation.forward(cos, alpha, beta, y, pooledY, p.get(V_W), p.get(V_B), wP, bP);
+        return aggregation.forward(similarities, slotNorms, p.get(ALPHA).getDouble(0), p.get(BETA).getDouble(0), y,
+                pooledY, p.get(V_W), p.get(V_B), wP, bP);
     }
 
     /** The stochastic-depth factors [batch, 1] of branch i, or null without stochastic depth. */

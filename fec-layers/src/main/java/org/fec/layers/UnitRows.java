@@ -42,17 +42,12 @@ final class UnitRows {
         INDArray unit = Nd4j.createUninitialized(DataType.FLOAT, x.shape());
         float[] norms = new float[rows];
         FloatBuffer source = in.data().asNioFloat(), target = unit.data().asNioFloat();
-        float eps = (float) FecOps.NORMALIZE_EPS;
         Tensors.forEachRange(rows, CHUNK_ROWS, (first, count) -> {
             int length = count * d;
             float[] v = Scratch.floats(length);
             source.get(first * d, v, 0, length);
             for (int r = 0; r < count; r++) {
-                float squares = 0f;
-                for (int j = 0; j < d; j++) {
-                    squares += v[r * d + j] * v[r * d + j];
-                }
-                float norm = Math.max((float) Math.sqrt(squares), eps);
+                float norm = clampedNorm(v, r * d, d);
                 for (int j = 0; j < d; j++) {
                     v[r * d + j] /= norm;
                 }
@@ -75,21 +70,25 @@ final class UnitRows {
         int d = (int) x.size(x.rank() - 1), rows = (int) (x.length() / d);
         float[] norms = new float[rows];
         FloatBuffer source = Tensors.standalone(x).data().asNioFloat();
-        float eps = (float) FecOps.NORMALIZE_EPS;
         Tensors.forEachRange(rows, CHUNK_ROWS, (first, count) -> {
             int length = count * d;
             float[] v = Scratch.floats(length);
             source.get(first * d, v, 0, length);
             for (int r = 0; r < count; r++) {
-                float squares = 0f;
-                for (int j = 0; j < d; j++) {
-                    squares += v[r * d + j] * v[r * d + j];
-                }
-                norms[first + r] = Math.max((float) Math.sqrt(squares), eps);
+                norms[first + r] = clampedNorm(v, r * d, d);
             }
             Scratch.recycle(v);
         });
         return norms;
+    }
+
+    /** {@code max(||v[from .. from + d)||, 1e-12)} in float, the squares added in order. */
+    private static float clampedNorm(float[] v, int from, int d) {
+        float squares = 0f;
+        for (int j = 0; j < d; j++) {
+            squares += v[from + j] * v[from + j];
+        }
+        return Math.max((float) Math.sqrt(squares), (float) FecOps.NORMALIZE_EPS);
     }
 
     /** The gradient of x from the gradient of the unit rows (shaped like them). */
