@@ -41,6 +41,27 @@ class RowBlockMlpTest {
     }
 
     @Test
+    void inferenceInHiddenSlicesComputesTheWholeMapMlp() {
+        Nd4j.getRandom().setSeed(10);
+        // 64 channels and 512 hidden units (FEC-Small's second stage): too wide for whole single-threaded blocks,
+        // so inference runs blocks of 64 rows in slices of 64 hidden units; the last block is partial.
+        int rows = 1000, c = 64, hidden = 512;
+        INDArray y = Nd4j.randn(DataType.FLOAT, rows, c);
+        INDArray w1 = Nd4j.randn(DataType.FLOAT, hidden, c).muli(0.3), b1 = Nd4j.randn(DataType.FLOAT, hidden);
+        INDArray w2 = Nd4j.randn(DataType.FLOAT, c, hidden).muli(0.1), b2 = Nd4j.randn(DataType.FLOAT, c);
+        assertTrue(RowBlockMlp.appliesInInference(y, hidden), "this test runs on ND4J's CPU backend with OpenBLAS");
+        assertFalse(RowBlockMlp.applies(y, hidden), "training keeps the whole-map products");
+
+        INDArray gelu = Gelu.forward(Tensors.linear(y, INV_SQRT2, w1, b1.mul(INV_SQRT2)))[1];
+        INDArray expected = Tensors.linear(gelu, INV_SQRT2, w2, b2);
+        assertClose(expected, RowBlockMlp.forward(y, w1, b1, w2, b2, null), "inference output");
+        INDArray sum = Nd4j.randn(DataType.FLOAT, rows, c);
+        INDArray expectedSum = sum.add(expected).subiRowVector(b2);
+        RowBlockMlp.forwardAdding(y, w1, b1, w2, sum);
+        assertClose(expectedSum, sum, "output added onto a sum");
+    }
+
+    @Test
     void rowBlockBackwardPassComputesTheWholeMapGradients() {
         Nd4j.getRandom().setSeed(9);
         int rows = 1000, c = 32, hidden = 256;
@@ -71,9 +92,11 @@ class RowBlockMlpTest {
     }
 
     @Test
-    void onlyFloatRowsNarrowEnoughForSingleThreadedBlocks() {
+    void onlyFloatRowsNarrowEnoughForSingleThreadedBlocksOrSlices() {
         assertFalse(RowBlockMlp.applies(Nd4j.zeros(DataType.DOUBLE, 10, 32), 256), "double");
         assertFalse(RowBlockMlp.applies(Nd4j.zeros(DataType.FLOAT, 10, 64), 512), "blocks of 8 rows");
+        assertFalse(RowBlockMlp.appliesInInference(Nd4j.zeros(DataType.DOUBLE, 10, 32), 256), "double inference");
+        assertFalse(RowBlockMlp.appliesInInference(Nd4j.zeros(DataType.FLOAT, 10, 196), 784), "slices of 20");
     }
 
     private static void assertClose(INDArray expected, INDArray actual, String what) {
