@@ -65,7 +65,7 @@ final class ClusterBlockKernel implements Kernel {
         y = new GroupNormOp(b, false).forward(x2, p.get(NORM2_W), p.get(NORM2_B));
         INDArray w2 = p.get(FC2_W).mulColumnVector(ls2);
         x2.addiRowVector(p.get(FC2_B).mul(ls2.reshape(c)));
-        if (RowBlockMlp.appliesInInference(y, conf.getMlpHidden())) {
+        if (RowBlockMlp.applies(y, conf.getMlpHidden())) {
             RowBlockMlp.forwardAdding(y, p.get(FC1_W), p.get(FC1_B), w2, x2);
         } else {
             INDArray scaledGelu = Gelu.forwardInPlace(Tensors.linear(y, INV_SQRT2, p.get(FC1_W),

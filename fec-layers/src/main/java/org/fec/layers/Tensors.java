@@ -272,6 +272,11 @@ final class Tensors {
      * arrays are indexed alike (see GroupNormOp's channel sums).
      */
     static void addColumnSums(float[] values, int rows, int cols, double[] sums) {
+        addColumnSums(values, rows, cols, sums, 0);
+    }
+
+    /** {@link #addColumnSums(float[], int, int, double[])} into {@code sums[offset, offset + cols)}. */
+    static void addColumnSums(float[] values, int rows, int cols, double[] sums, int offset) {
         float[] partial = new float[cols], row = new float[cols];
         for (int r = 0; r < rows; r++) {
             System.arraycopy(values, r * cols, row, 0, cols);
@@ -280,7 +285,7 @@ final class Tensors {
             }
         }
         for (int j = 0; j < cols; j++) {
-            sums[j] += partial[j];
+            sums[offset + j] += partial[j];
         }
     }
 

@@ -1,6 +1,8 @@
 package org.fec.layers;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -14,10 +16,15 @@ class RowBlockMlpTest {
 
     private static final double INV_SQRT2 = 1.0 / Math.sqrt(2.0);
 
-    @Test
-    void rowBlocksComputeTheWholeMapMlpAndWhatItsBackwardPassReads() {
+    /**
+     * FEC-Small's first two stages: blocks of 64 rows (the last one partial here) in slices of 128 hidden units
+     * (32 channels) or 64 (64 channels), the slices' products summed in order.
+     */
+    @ParameterizedTest
+    @CsvSource({"32, 256", "64, 512"})
+    void rowBlocksComputeTheWholeMapMlpAndWhatItsBackwardPassReads(int c, int hidden) {
         Nd4j.getRandom().setSeed(8);
-        int rows = 1000, c = 32, hidden = 256;                              // blocks of 32 rows, the last one partial
+        int rows = 1000;
         INDArray y = Nd4j.randn(DataType.FLOAT, rows, c);
         INDArray w1 = Nd4j.randn(DataType.FLOAT, hidden, c).muli(0.3), b1 = Nd4j.randn(DataType.FLOAT, hidden);
         INDArray w2 = Nd4j.randn(DataType.FLOAT, c, hidden).muli(0.1), b2 = Nd4j.randn(DataType.FLOAT, c);
@@ -40,31 +47,11 @@ class RowBlockMlpTest {
         assertClose(expectedSum, sum, "output added onto a sum");
     }
 
-    @Test
-    void inferenceInHiddenSlicesComputesTheWholeMapMlp() {
-        Nd4j.getRandom().setSeed(10);
-        // 64 channels and 512 hidden units (FEC-Small's second stage): too wide for whole single-threaded blocks,
-        // so inference runs blocks of 64 rows in slices of 64 hidden units; the last block is partial.
-        int rows = 1000, c = 64, hidden = 512;
-        INDArray y = Nd4j.randn(DataType.FLOAT, rows, c);
-        INDArray w1 = Nd4j.randn(DataType.FLOAT, hidden, c).muli(0.3), b1 = Nd4j.randn(DataType.FLOAT, hidden);
-        INDArray w2 = Nd4j.randn(DataType.FLOAT, c, hidden).muli(0.1), b2 = Nd4j.randn(DataType.FLOAT, c);
-        assertTrue(RowBlockMlp.appliesInInference(y, hidden), "this test runs on ND4J's CPU backend with OpenBLAS");
-        assertFalse(RowBlockMlp.applies(y, hidden), "training keeps the whole-map products");
-
-        INDArray gelu = Gelu.forward(Tensors.linear(y, INV_SQRT2, w1, b1.mul(INV_SQRT2)))[1];
-        INDArray expected = Tensors.linear(gelu, INV_SQRT2, w2, b2);
-        assertClose(expected, RowBlockMlp.forward(y, w1, b1, w2, b2, null), "inference output");
-        INDArray sum = Nd4j.randn(DataType.FLOAT, rows, c);
-        INDArray expectedSum = sum.add(expected).subiRowVector(b2);
-        RowBlockMlp.forwardAdding(y, w1, b1, w2, sum);
-        assertClose(expectedSum, sum, "output added onto a sum");
-    }
-
-    @Test
-    void rowBlockBackwardPassComputesTheWholeMapGradients() {
+    @ParameterizedTest
+    @CsvSource({"32, 256", "64, 512"})
+    void rowBlockBackwardPassComputesTheWholeMapGradients(int c, int hidden) {
         Nd4j.getRandom().setSeed(9);
-        int rows = 1000, c = 32, hidden = 256;
+        int rows = 1000;
         INDArray y = Nd4j.randn(DataType.FLOAT, rows, c), dMlp = Nd4j.randn(DataType.FLOAT, rows, c);
         INDArray w1 = Nd4j.randn(DataType.FLOAT, hidden, c).muli(0.3), b1 = Nd4j.randn(DataType.FLOAT, hidden);
         INDArray w2 = Nd4j.randn(DataType.FLOAT, c, hidden).muli(0.1), b2 = Nd4j.randn(DataType.FLOAT, c);
@@ -94,9 +81,8 @@ class RowBlockMlpTest {
     @Test
     void onlyFloatRowsNarrowEnoughForSingleThreadedBlocksOrSlices() {
         assertFalse(RowBlockMlp.applies(Nd4j.zeros(DataType.DOUBLE, 10, 32), 256), "double");
-        assertFalse(RowBlockMlp.applies(Nd4j.zeros(DataType.FLOAT, 10, 64), 512), "blocks of 8 rows");
-        assertFalse(RowBlockMlp.appliesInInference(Nd4j.zeros(DataType.DOUBLE, 10, 32), 256), "double inference");
-        assertFalse(RowBlockMlp.appliesInInference(Nd4j.zeros(DataType.FLOAT, 10, 196), 784), "slices of 20");
+        assertTrue(RowBlockMlp.applies(Nd4j.zeros(DataType.FLOAT, 10, 64), 512), "slices of 64");
+        assertFalse(RowBlockMlp.applies(Nd4j.zeros(DataType.FLOAT, 10, 196), 784), "slices of 20");
     }
 
     private static void assertClose(INDArray expected, INDArray actual, String what) {
