@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * {@code fec bench}: inference and training throughput of an FEC model and, in the same JVM, of DL4J's zoo
@@ -40,7 +41,8 @@ public final class Bench {
             plugin.run(argv);
             return;
         }
-        Args a = new Args(argv, 1, Set.of("model", "batch", "size", "warmup", "runs", "task"), Set.of("no-resnet"));
+        Args a = new Args(argv, 1, Set.of("model", "batch", "size", "warmup", "runs", "task"),
+                Set.of("no-resnet", "verbose"));
         String model = a.required("model");
         FecConfig config = Args.model(model);
         int batch = a.integer("batch", 8);
@@ -71,7 +73,7 @@ public final class Bench {
                     .inputShape(new int[]{3, size, size}).updater(new Adam(1e-3)).build().init();
             subjects.add(new Subject("resnet50 (DL4J zoo)", resnet, batch, size, true));
         }
-        List<Result> results = measure(subjects, batch, warmup, runs);
+        List<Result> results = measure(subjects, batch, warmup, runs, a.flag("verbose"));
         results.forEach(Bench::print);
         if (withResnet) {
             Result f = results.get(0), r = results.get(1);
@@ -109,15 +111,17 @@ public final class Bench {
      * the speed of a shared machine, which drifts by 10-20% over a minute, weighs on all of them alike and their
      * ratio stays steady.
      */
-    private static List<Result> measure(List<Subject> subjects, int batch, int warmup, int runs) {
+    private static List<Result> measure(List<Subject> subjects, int batch, int warmup, int runs, boolean verbose) {
         List<Runnable> inference = new ArrayList<>();
         List<Runnable> training = new ArrayList<>();
         for (Subject s : subjects) {
             inference.add(() -> s.graph().output(s.input()));
             training.add(s.data() == null ? null : () -> s.graph().fit(s.data()));
         }
-        double[][] inferenceTimes = timeAlternating(warmup, runs, inference);
-        double[][] trainingTimes = timeAlternating(warmup, runs, training);
+        double[][] inferenceTimes = timeAlternating(warmup, runs, inference,
+                verbose ? printRound("inference", subjects, warmup, runs) : null);
+        double[][] trainingTimes = timeAlternating(warmup, runs, training,
+                verbose ? printRound("training", subjects, warmup, runs) : null);
         List<Result> results = new ArrayList<>();
         for (int i = 0; i < subjects.size(); i++) {
             double train = trainingTimes[i] == null ? Double.NaN : batch / median(trainingTimes[i]);
@@ -128,23 +132,53 @@ public final class Bench {
 
     /** Seconds of each timed run of every step (null steps are skipped), the steps taking turns run by run. */
     static double[][] timeAlternating(int warmup, int runs, List<Runnable> steps) {
+        return timeAlternating(warmup, runs, steps, null);
+    }
+
+    /**
+     * {@link #timeAlternating(int, int, List)}, telling {@code afterRound} (when not null) the round's index
+     * (negative for warm-up rounds) and the seconds of each step in it (NaN for a null step).
+     */
+    static double[][] timeAlternating(int warmup, int runs, List<Runnable> steps,
+                                      BiConsumer<Integer, double[]> afterRound) {
         double[][] t = new double[steps.size()][];
         for (int k = 0; k < steps.size(); k++) {
             t[k] = steps.get(k) == null ? null : new double[runs];
         }
         for (int i = -warmup; i < runs; i++) {
+            double[] round = new double[steps.size()];
             for (int k = 0; k < steps.size(); k++) {
+                round[k] = Double.NaN;
                 if (steps.get(k) == null) {
                     continue;
                 }
                 long start = System.nanoTime();
                 steps.get(k).run();
+                round[k] = (System.nanoTime() - start) / 1e9;
                 if (i >= 0) {
-                    t[k][i] = (System.nanoTime() - start) / 1e9;
+                    t[k][i] = round[k];
                 }
+            }
+            if (afterRound != null) {
+                afterRound.accept(i, round);
             }
         }
         return t;
+    }
+
+    /** --verbose: one line per round, so that a long bench shows progress and how long warm-up lasts. */
+    private static BiConsumer<Integer, double[]> printRound(String phase, List<Subject> subjects, int warmup,
+                                                            int runs) {
+        return (i, seconds) -> {
+            StringBuilder line = new StringBuilder(String.format("%s %s %d/%d:", phase,
+                    i < 0 ? "warm-up" : "run", i < 0 ? i + warmup + 1 : i + 1, i < 0 ? warmup : runs));
+            for (int k = 0; k < subjects.size(); k++) {
+                if (!Double.isNaN(seconds[k])) {
+                    line.append(String.format("  %s %.3f s", subjects.get(k).name(), seconds[k]));
+                }
+            }
+            System.out.println(line);
+        };
     }
 
     /** The value of --task (default cls). */

@@ -47,10 +47,11 @@ public final class FecCli {
             "      PREFIX_stage{1,2,3}.png (ClusterPool assignments composed back to pixels).",
             "  list",
             "      The zoo entries: configuration, parameters, multiply-adds at the default input, preprocessing.",
-            "  bench --model NAME --batch B [--size S] [--warmup W] [--runs R] [--no-resnet] [--task cls|seg]",
+            "  bench --model NAME --batch B [--size S] [--warmup W] [--runs R] [--no-resnet] [--verbose]",
+            "        [--task cls|seg]",
             "      Images/s for inference and for a training step (forward, backward, AdamW update), median of",
             "      R timed runs after W warm-up runs, with DL4J's zoo ResNet-50 measured in the same run.",
-            "      --task seg measures a Semantic FPN segmentation model (see seg-bench).",
+            "      --task seg measures a Semantic FPN segmentation model (see seg-bench). --verbose prints every run.",
             "",
             "models: fec_small fec_base fec_large fec_small_seg fec_base_seg fec_large_seg",
             "        fec_small_det fec_base_det fec_large_det");

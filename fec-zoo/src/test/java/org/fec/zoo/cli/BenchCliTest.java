@@ -32,6 +32,27 @@ class BenchCliTest {
         assertEquals(0, code, text);
         assertTrue(text.contains("fec_small") && text.contains("resnet50") && text.contains("ratio"), text);
         assertTrue(text.matches("(?s).*inference\\s+[0-9.]+ images/s\\s+training\\s+[0-9.]+ images/s.*"), text);
+        assertTrue(!text.contains("warm-up 1/"), "rounds are printed only with --verbose: " + text);
+    }
+
+    @Test
+    void verbosePrintsEveryRound() {
+        PrintStream realOut = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = FecCli.run(new String[]{"bench", "--model", "fec_small", "--batch", "1", "--size", "64",
+                    "--warmup", "1", "--runs", "2", "--no-resnet", "--verbose"});
+        } finally {
+            System.setOut(realOut);
+        }
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, text);
+        for (String phase : List.of("inference", "training")) {
+            assertTrue(text.matches("(?s).*\n" + phase + " warm-up 1/1:  fec_small [0-9.]+ s\n"
+                    + phase + " run 1/2:  fec_small [0-9.]+ s\n" + phase + " run 2/2:  fec_small [0-9.]+ s\n.*"), text);
+        }
     }
 
     @Test
