@@ -24,7 +24,7 @@ final class ClusterBlockKernel implements Kernel {
     // Saved by forward for backward.
     private GroupNormOp norm1, norm2;
     private UnitRows fUnit, cUnit;
-    private INDArray y1, pooledY, fUnitRegions, centreBlocks, mixed, y2, scaledHidden,
+    private INDArray y1, pooledY, fUnitRegions, mixed, y2, scaledHidden,
             twiceCdf, scaledGelu, mlp;
     private INDArray[] drops;
     private boolean keepForBackward = true;
@@ -122,21 +122,19 @@ final class ClusterBlockKernel implements Kernel {
         INDArray centres = regions.splitCentres(Tensors.linear(pooledY, p.get(F_W), p.get(F_B)), proposalRows,
                 proposalCols);                                                     // [maps, M, d]
         cUnit = UnitRows.of(centres);                                              // [maps, M, d]
-        centreBlocks = headBlocks.blockDiagonal(cUnit.unit);
-        // Similarities of every head on the region rows [B*R, n, heads*M], through block-diagonal centres.
+        // Similarities of every head on the region rows [B*R, n, heads*M], head by head (HeadBlocks).
         INDArray similarities;
         float[] slotNorms = null;
         if (!keepForBackward && UnitRows.inJava(fRows)) {
             // Inference: the products of f itself with the unit centres, and f's norms, which the assignment
             // divides the chosen product by; f's unit rows, which only the backward pass reads, are never written.
-            similarities = Tensors.bmm(allHeadRegions.split(fRows.reshape(rows, heads * d)), centreBlocks, false,
-                    false);
+            similarities = headBlocks.similarities(allHeadRegions.split(fRows.reshape(rows, heads * d)), cUnit.unit);
             INDArray norms = Nd4j.createFromArray(UnitRows.normsOf(fRows)).reshape(rows, heads);
             slotNorms = Tensors.standalone(slotRegions.split(norms)).data().asFloat();
         } else {
             fUnit = UnitRows.of(fRows);                                            // [rows, heads, d]
             fUnitRegions = allHeadRegions.split(fUnit.unit.reshape(rows, heads * d));
-            similarities = Tensors.bmm(fUnitRegions, centreBlocks, false, false);
+            similarities = headBlocks.similarities(fUnitRegions, cUnit.unit);
         }
         return aggregation.forward(similarities, slotNorms, p.get(ALPHA).getDouble(0), p.get(BETA).getDouble(0), y,
                 pooledY, p.get(V_W), p.get(V_B), wP, bP);
@@ -189,8 +187,8 @@ final class ClusterBlockKernel implements Kernel {
         INDArray[] d = aggregation.backward(dMixed, p.get(ALPHA).getDouble(0), p.get(V_W), g.get(V_W), g.get(V_B),
                 g.get(PROJ_W), g.get(PROJ_B), g.get(ALPHA), g.get(BETA));
         INDArray dCos = d[0], dYFromValues = d[1], dPooledYFromValues = d[2];          // dCos [B*R, n, heads*M]
-        INDArray dFUnit = allHeadRegions.merge(Tensors.bmm(dCos, centreBlocks, false, true));
-        INDArray dCUnit = headBlocks.diagonal(Tensors.bmm(fUnitRegions, dCos, true, false));   // [maps, M, d]
+        INDArray dFUnit = allHeadRegions.merge(headBlocks.rowGradient(dCos, cUnit.unit));
+        INDArray dCUnit = headBlocks.centreGradient(fUnitRegions, dCos);                  // [maps, M, d]
         INDArray dF = fUnit.backward(dFUnit.reshape(fUnit.unit.shape())).reshape(dFUnit.size(0), dFUnit.size(1));
         INDArray dy = Tensors.linearBackward(dF, y1, p.get(F_W), g.get(F_W), g.get(F_B), true).addi(dYFromValues);
         // The centres: f's second use, on the pooled input.
