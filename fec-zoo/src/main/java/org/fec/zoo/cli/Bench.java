@@ -196,6 +196,11 @@ public final class Bench {
     }
 
     private static void print(Result r) {
+        if (Double.isNaN(r.trainingImagesPerSecond())) {
+            System.out.printf("%-22s inference %7.2f images/s   training: none (a backbone has no loss)%n",
+                    r.model(), r.inferenceImagesPerSecond());
+            return;
+        }
         System.out.printf("%-22s inference %7.2f images/s   training %7.2f images/s%n", r.model(),
                 r.inferenceImagesPerSecond(), r.trainingImagesPerSecond());
     }

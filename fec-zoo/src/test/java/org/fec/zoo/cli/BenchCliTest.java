@@ -56,6 +56,25 @@ class BenchCliTest {
     }
 
     @Test
+    void backbonesReportInferenceOnly() {
+        PrintStream realOut = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = FecCli.run(new String[]{"bench", "--model", "fec_small_seg", "--batch", "1", "--size", "64",
+                    "--warmup", "0", "--runs", "1", "--no-resnet"});
+        } finally {
+            System.setOut(realOut);
+        }
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, text);
+        assertTrue(text.matches("(?s).*fec_small_seg\\s+inference\\s+[0-9.]+ images/s\\s+training: none "
+                + "\\(a backbone has no loss\\)\n.*"), text);
+        assertTrue(!text.contains("NaN"), text);
+    }
+
+    @Test
     void modelsTakeTurnsRunByRunSoThatMachineDriftHitsBoth() {
         List<String> order = new ArrayList<>();
         double[][] seconds = Bench.timeAlternating(1, 2,
