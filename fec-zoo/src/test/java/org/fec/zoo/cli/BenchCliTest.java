@@ -18,18 +18,8 @@ class BenchCliTest {
 
     @Test
     void printsThroughputAndRatiosForFecAndResNet() {
-        PrintStream realOut = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        int code;
-        try {
-            code = FecCli.run(new String[]{"bench", "--model", "fec_small", "--batch", "1", "--size", "224",
-                    "--warmup", "0", "--runs", "1"});
-        } finally {
-            System.setOut(realOut);
-        }
-        String text = out.toString(StandardCharsets.UTF_8);
-        assertEquals(0, code, text);
+        String text = runSucceeding("bench", "--model", "fec_small", "--batch", "1", "--size", "224",
+                "--warmup", "0", "--runs", "1");
         assertTrue(text.contains("fec_small") && text.contains("resnet50") && text.contains("ratio"), text);
         assertTrue(text.matches("(?s).*inference\\s+[0-9.]+ images/s\\s+training\\s+[0-9.]+ images/s.*"), text);
         assertTrue(!text.contains("warm-up 1/"), "rounds are printed only with --verbose: " + text);
@@ -37,18 +27,8 @@ class BenchCliTest {
 
     @Test
     void verbosePrintsEveryRound() {
-        PrintStream realOut = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        int code;
-        try {
-            code = FecCli.run(new String[]{"bench", "--model", "fec_small", "--batch", "1", "--size", "64",
-                    "--warmup", "1", "--runs", "2", "--no-resnet", "--verbose"});
-        } finally {
-            System.setOut(realOut);
-        }
-        String text = out.toString(StandardCharsets.UTF_8);
-        assertEquals(0, code, text);
+        String text = runSucceeding("bench", "--model", "fec_small", "--batch", "1", "--size", "64",
+                "--warmup", "1", "--runs", "2", "--no-resnet", "--verbose");
         for (String phase : List.of("inference", "training")) {
             assertTrue(text.matches("(?s).*\n" + phase + " warm-up 1/1:  fec_small [0-9.]+ s\n"
                     + phase + " run 1/2:  fec_small [0-9.]+ s\n" + phase + " run 2/2:  fec_small [0-9.]+ s\n.*"), text);
@@ -57,18 +37,8 @@ class BenchCliTest {
 
     @Test
     void backbonesReportInferenceOnly() {
-        PrintStream realOut = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        int code;
-        try {
-            code = FecCli.run(new String[]{"bench", "--model", "fec_small_seg", "--batch", "1", "--size", "64",
-                    "--warmup", "0", "--runs", "1", "--no-resnet"});
-        } finally {
-            System.setOut(realOut);
-        }
-        String text = out.toString(StandardCharsets.UTF_8);
-        assertEquals(0, code, text);
+        String text = runSucceeding("bench", "--model", "fec_small_seg", "--batch", "1", "--size", "64",
+                "--warmup", "0", "--runs", "1", "--no-resnet");
         assertTrue(text.matches("(?s).*fec_small_seg\\s+inference\\s+[0-9.]+ images/s\\s+training: none "
                 + "\\(a backbone has no loss\\)\n.*"), text);
         assertTrue(!text.contains("NaN"), text);
@@ -93,19 +63,27 @@ class BenchCliTest {
         assertEquals(2, FecCli.run(new String[]{"frobnicate"}));
     }
 
-    @Test
-    void inputPipelineBenchmarkRuns(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-        org.fec.zoo.train.TrainerTest.tinyDataset(dir);
+    /** Runs the command line, asserts exit code 0 and returns what it printed. */
+    private static String runSucceeding(String... args) {
         PrintStream realOut = System.out;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        int code;
         try {
-            assertEquals(0, FecCli.run(new String[]{"bench-data", "--data", dir.resolve("train").toString(),
-                    "--size", "64", "--batch", "4"}));
+            code = FecCli.run(args);
         } finally {
             System.setOut(realOut);
         }
         String text = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, text);
+        return text;
+    }
+
+    @Test
+    void inputPipelineBenchmarkRuns(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        org.fec.zoo.train.TrainerTest.tinyDataset(dir);
+        String text = runSucceeding("bench-data", "--data", dir.resolve("train").toString(), "--size", "64",
+                "--batch", "4");
         assertTrue(text.matches("(?s)augmentations: --aa rand-m9-mstd0.5-inc1 --reprob 0.25 .*\n"
                 + "input pipeline: [0-9.]+ images/s \\(20 images, 64x64.*"), text);
     }
