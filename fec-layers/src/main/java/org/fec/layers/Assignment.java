@@ -100,8 +100,9 @@ final class Assignment {
                         bestZ = z;
                     }
                 }
-                float cosine = slotNorms == null ? x[row + best] : x[row + best] / slotNorms[firstSlot + s];
+                float cosine = x[row + best];
                 if (slotNorms != null) {
+                    cosine /= slotNorms[firstSlot + s];
                     bestZ = a * cosine + b;
                 }
                 float weight = (float) (1.0 / (1.0 + Math.exp(-bestZ)));

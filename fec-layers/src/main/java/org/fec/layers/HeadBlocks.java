@@ -44,29 +44,29 @@ final class HeadBlocks {
      * order), as [B*R, n, heads*M] with head h's M columns from its d columns of the rows.
      */
     INDArray similarities(INDArray rows, INDArray centres) {
-        if (!inJava(rows, centres)) {
-            return Tensors.bmm(rows, blockDiagonal(centres), false, false);
-        }
-        int n = (int) rows.size(1);
-        INDArray out = Nd4j.createUninitialized(DataType.FLOAT, rows.size(0), n, heads * m);
-        FloatBuffer a = floats(rows), c = floats(centres), o = out.data().asNioFloat();
-        forEachRowBlock(n, (g, h, first, count) -> cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, count,
-                (int) m, (int) d, 1f, rowsAt(a, g, h, first, n, d), (int) (heads * d), centresAt(c, g, h), (int) d,
-                0f, rowsAt(o, g, h, first, n, m), (int) (heads * m)));
-        return out;
+        return timesCentres(rows, centres, true);
     }
 
     /** Gradient of {@link #similarities} with respect to the rows: dSim [B*R, n, heads*M] to [B*R, n, heads*d]. */
     INDArray rowGradient(INDArray dSim, INDArray centres) {
-        if (!inJava(dSim, centres)) {
-            return Tensors.bmm(dSim, blockDiagonal(centres), false, true);
+        return timesCentres(dSim, centres, false);
+    }
+
+    /**
+     * Per head, {@code left} [B*R, n, heads*k] times its centres: transposed ([d, M], k = d, giving heads*M columns)
+     * or not ([M, d], k = M, giving heads*d columns).
+     */
+    private INDArray timesCentres(INDArray left, INDArray centres, boolean transposed) {
+        if (!inJava(left, centres)) {
+            return Tensors.bmm(left, blockDiagonal(centres), false, !transposed);
         }
-        int n = (int) dSim.size(1);
-        INDArray out = Nd4j.createUninitialized(DataType.FLOAT, dSim.size(0), n, heads * d);
-        FloatBuffer g0 = floats(dSim), c = floats(centres), o = out.data().asNioFloat();
-        forEachRowBlock(n, (g, h, first, count) -> cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, count,
-                (int) d, (int) m, 1f, rowsAt(g0, g, h, first, n, m), (int) (heads * m), centresAt(c, g, h), (int) d,
-                0f, rowsAt(o, g, h, first, n, d), (int) (heads * d)));
+        int n = (int) left.size(1), inner = (int) (transposed ? d : m), width = (int) (transposed ? m : d);
+        INDArray out = Nd4j.createUninitialized(DataType.FLOAT, left.size(0), n, heads * width);
+        FloatBuffer a = floats(left), c = floats(centres), o = out.data().asNioFloat();
+        forEachRowBlock(n, (g, h, first, count) -> cblas_sgemm(CblasRowMajor, CblasNoTrans,
+                transposed ? CblasTrans : CblasNoTrans, count, width, inner, 1f, rowsAt(a, g, h, first, n, inner),
+                (int) heads * inner, centresAt(c, g, h), (int) d, 0f, rowsAt(o, g, h, first, n, width),
+                (int) heads * width));
         return out;
     }
 
@@ -130,7 +130,7 @@ final class HeadBlocks {
     }
 
     /** Centres [maps, M, d] (maps in batch, head, region order) to [B*R, heads*d, heads*M], block h = centres_h^T. */
-    INDArray blockDiagonal(INDArray centres) {
+    private INDArray blockDiagonal(INDArray centres) {
         INDArray transposed = centres.reshape(batch, heads, regionsPerImage, m, d).permute(0, 2, 1, 4, 3);
         INDArray blocks = Nd4j.zeros(centres.dataType(), batch * regionsPerImage, heads, d, heads, m);
         for (int h = 0; h < heads; h++) {
@@ -141,7 +141,7 @@ final class HeadBlocks {
     }
 
     /** Adjoint of {@link #blockDiagonal}: the diagonal blocks of [B*R, heads*d, heads*M] as [maps, M, d]. */
-    INDArray diagonal(INDArray blockMatrices) {
+    private INDArray diagonal(INDArray blockMatrices) {
         INDArray blocks = blockMatrices.reshape(batch * regionsPerImage, heads, d, heads, m);
         INDArray out = Nd4j.createUninitialized(blockMatrices.dataType(), batch, regionsPerImage, heads, d, m);
         for (int h = 0; h < heads; h++) {
